@@ -1,0 +1,60 @@
+"""API plumbing shared by every app: actor-scoped reference fields and the thin viewset
+that hands writes to services."""
+
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from .tenancy import actor_for
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference field whose choices are what the requesting actor may see, so that naming
+    another tenant's object is indistinguishable from naming one that does not exist."""
+
+    def __init__(self, selector=None, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none() if self.queryset is not None else None
+        return self.selector(actor=actor_for(request.user))
+
+
+class ServiceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reads through `selector(actor=…)`; writes through `create_service` / `update_service`.
+    The serializer only parses and renders."""
+
+    selector = None
+    create_service = None
+    update_service = None
+    service_object_name = None
+
+    @property
+    def actor(self):
+        return actor_for(self.request.user)
+
+    def get_queryset(self):
+        return type(self).selector(actor=self.actor)
+
+    def create(self, request, *args, **kwargs):
+        if self.create_service is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = type(self).create_service(actor=self.actor, **serializer.validated_data)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        if self.update_service is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        name = self.service_object_name or instance._meta.model_name
+        instance = type(self).update_service(actor=self.actor, **{name: instance}, changes=serializer.validated_data)
+        return Response(self.get_serializer(instance).data)

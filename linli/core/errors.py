@@ -1,0 +1,43 @@
+"""The one error hierarchy. Services raise these; the API renders them as
+{"detail", "code", "fields"} and the web views show `message` to the user."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class LinliError(Exception):
+    status = 400
+    code = "error"
+    default_message = _("请求无法完成。")
+
+    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None):
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(self.message))
+
+
+class ValidationFailed(LinliError):
+    status = 400
+    code = "invalid"
+    default_message = _("输入有误，请检查后重试。")
+
+
+class NotFound(LinliError):
+    """Also what an out-of-scope object looks like: never confirm that it exists."""
+
+    status = 404
+    code = "not_found"
+    default_message = _("未找到。")
+
+
+class PermissionDenied(LinliError):
+    status = 403
+    code = "permission_denied"
+    default_message = _("您没有执行此操作的权限。")
+
+
+class Conflict(LinliError):
+    status = 409
+    code = "conflict"
+    default_message = _("与现有数据冲突。")

@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One link of the append-only, hash-chained audit log (DESIGN §8).
+
+    The actor and target are stored by value, not as foreign keys, so that deleting or
+    renaming a user never rewrites a link of the chain."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=80)
+    target_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    community_id = models.BigIntegerField(_("小区ID"), null=True, blank=True, db_index=True)
+    data = models.JSONField(_("内容"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """A single row holding the hash of the newest event. Appending locks it, so two
+    concurrent writers can never both chain onto the same predecessor."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)
+
+
+class OutboxMessage(models.Model):
+    """A message handed to the notification provider (SMS/WeChat). The sandbox provider
+    stops here; a real provider also records what it sent and the gateway's answer."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=20)
+    recipient = models.CharField(max_length=120)
+    body = models.TextField()
+    provider = models.CharField(max_length=80)
+    provider_ref = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("消息发件箱")

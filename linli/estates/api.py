@@ -1,0 +1,323 @@
+from django.http import FileResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.masking import mask_id_number, mask_phone
+from linli.orgs.selectors import organization_list
+
+from . import selectors, services
+from .models import (
+    BindingRequest,
+    Building,
+    Community,
+    ImportJob,
+    Owner,
+    Ownership,
+    ParkingSpace,
+    Premises,
+    Resident,
+    Unit,
+    Zone,
+)
+
+
+def scoped(selector, **kwargs):
+    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    company = scoped(organization_list, allow_null=True, required=False)
+    residents_committee = scoped(organization_list, allow_null=True, required=False)
+
+    class Meta:
+        model = Community
+        fields = ["id", "name", "code", "company", "residents_committee", "address", "latitude", "longitude",
+                  "land_area", "built_area", "year_built", "contract_start", "contract_end"]
+
+    def validate(self, attrs):
+        for field, kind in (("company", "company"), ("residents_committee", "residents_committee")):
+            org = attrs.get(field)
+            if org is not None and org.kind != kind:
+                raise serializers.ValidationError({field: "机构类型不符。"})
+        return attrs
+
+
+class CommunityViewSet(ServiceViewSet):
+    serializer_class = CommunitySerializer
+    filterset_fields = ["company", "residents_committee", "code"]
+    selector = selectors.community_list
+    create_service = services.community_create
+    update_service = services.community_update
+
+
+class ZoneSerializer(serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    parent = scoped(selectors.zone_list, allow_null=True, required=False)
+
+    class Meta:
+        model = Zone
+        fields = ["id", "community", "name", "parent", "kind", "closed_management"]
+        validators = []
+
+
+class ZoneViewSet(ServiceViewSet):
+    serializer_class = ZoneSerializer
+    filterset_fields = ["community", "parent", "kind"]
+    selector = selectors.zone_list
+    create_service = services.zone_create
+    update_service = services.zone_update
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    zone = scoped(selectors.zone_list, allow_null=True, required=False)
+
+    class Meta:
+        model = Building
+        fields = ["id", "community", "zone", "name", "floors", "year_built"]
+        validators = []
+
+
+class BuildingViewSet(ServiceViewSet):
+    serializer_class = BuildingSerializer
+    filterset_fields = ["community", "zone"]
+    selector = selectors.building_list
+    create_service = services.building_create
+    update_service = services.building_update
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    building = scoped(selectors.building_list)
+    exclusive_area = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
+                                              min_value=0)
+    zone = serializers.IntegerField(source="building.zone_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "community", "building", "zone", "number", "floor", "area", "exclusive_area", "usage",
+                  "occupants", "low_income", "billing_start", "status"]
+        read_only_fields = ["community"]
+        validators = []
+
+
+class UnitFilter(filters.FilterSet):
+    zone = filters.NumberFilter(field_name="building__zone_id")
+    number = filters.CharFilter(field_name="number")
+    q = filters.CharFilter(method="search", label="房号或楼栋")
+
+    class Meta:
+        model = Unit
+        fields = ["community", "building", "zone", "number", "usage", "status", "low_income"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(number__icontains=value) | queryset.filter(building__name__icontains=value)
+
+
+class UnitViewSet(ServiceViewSet):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    selector = selectors.unit_list
+    create_service = services.unit_create
+    update_service = services.unit_update
+
+
+class PersonalDataMixin:
+    """Phones and ID numbers shown in full only to roles that need them, and to the person."""
+
+    personal_fields = ("phone", "id_number")
+
+    def _may_see(self, instance, capability):
+        from linli.core.tenancy import actor_for
+
+        request = self.context.get("request")
+        actor = actor_for(request.user)
+        if actor.is_admin or getattr(instance, "user_id", None) == request.user.pk:
+            return True
+        community_id = getattr(instance, "community_id", None) or instance.unit.community_id
+        return actor.can(capability, community_id)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "phone" in data and not self._may_see(instance, "personal.phone"):
+            data["phone"] = mask_phone(data["phone"])
+        if "id_number" in data and not self._may_see(instance, "personal.id_number"):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
+
+
+class OwnerSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Owner
+        fields = ["id", "community", "name", "kind", "phone", "id_number", "is_developer", "user", "units"]
+        read_only_fields = ["user"]
+        validators = []
+
+
+class OwnerFilter(filters.FilterSet):
+    name = filters.CharFilter(field_name="name", lookup_expr="icontains")
+    unit = filters.NumberFilter(field_name="ownerships__unit")
+
+    class Meta:
+        model = Owner
+        fields = ["community", "kind", "name", "unit", "user", "is_developer"]
+
+
+class OwnerViewSet(ServiceViewSet):
+    serializer_class = OwnerSerializer
+    filterset_class = OwnerFilter
+    selector = selectors.owner_list
+    create_service = services.owner_create
+    update_service = services.owner_update
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("units")
+
+    @extend_schema(request=None, responses={201: dict})
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        """Issue a one-time account code: returned once, and sent by SMS when `sms` is true."""
+        owner = self.get_object()
+        invitation, code = services.owner_invite(actor=self.actor, owner=owner,
+                                                 send_sms=str(request.data.get("sms", "")).lower() in {"1", "true"})
+        return Response({"code": code, "expires_at": invitation.expires_at, "sent_to": invitation.sent_to},
+                        status=status.HTTP_201_CREATED)
+
+
+class OwnershipSerializer(serializers.ModelSerializer):
+    owner = scoped(selectors.owner_list)
+    unit = scoped(selectors.unit_list)
+    is_voter = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = Ownership
+        fields = ["id", "owner", "unit", "is_voter", "since"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["owner"].read_only = fields["unit"].read_only = True
+        return fields
+
+
+class OwnershipViewSet(mixins.DestroyModelMixin, ServiceViewSet):
+    serializer_class = OwnershipSerializer
+    filterset_fields = ["owner", "unit", "is_voter"]
+    selector = selectors.ownership_list
+    create_service = services.ownership_create
+    update_service = services.ownership_update
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        community = self.request.query_params.get("community")
+        return qs.filter(unit__community_id=community) if community and community.isdigit() else qs
+
+    def perform_destroy(self, instance):
+        services.ownership_end(actor=self.actor, ownership=instance)
+
+
+class ResidentSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    unit = scoped(selectors.unit_list)
+
+    class Meta:
+        model = Resident
+        fields = ["id", "unit", "name", "relation", "phone", "id_number", "user", "move_in", "move_out"]
+        read_only_fields = ["user"]
+
+
+class ResidentFilter(filters.FilterSet):
+    community = filters.NumberFilter(field_name="unit__community_id")
+
+    class Meta:
+        model = Resident
+        fields = ["community", "unit", "relation"]
+
+
+class ResidentViewSet(ServiceViewSet):
+    serializer_class = ResidentSerializer
+    filterset_class = ResidentFilter
+    selector = selectors.resident_list
+    create_service = services.resident_create
+    update_service = services.resident_update
+
+
+class ParkingSpaceSerializer(serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    unit = scoped(selectors.unit_list, allow_null=True, required=False)
+    zone = scoped(selectors.zone_list, allow_null=True, required=False)
+
+    class Meta:
+        model = ParkingSpace
+        fields = ["id", "community", "code", "zone", "location", "underground", "unit", "plan", "plan_start"]
+        validators = []
+
+
+class ParkingSpaceViewSet(ServiceViewSet):
+    serializer_class = ParkingSpaceSerializer
+    filterset_fields = ["community", "unit", "zone", "plan"]
+    selector = selectors.parking_space_list
+    create_service = services.parking_space_create
+    update_service = services.parking_space_update
+
+
+class PremisesSerializer(serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    zone = scoped(selectors.zone_list, allow_null=True, required=False)
+
+    class Meta:
+        model = Premises
+        fields = ["id", "community", "zone", "code", "name", "area", "status", "current_use"]
+        validators = []
+
+
+class PremisesViewSet(ServiceViewSet):
+    serializer_class = PremisesSerializer
+    filterset_fields = ["community", "zone", "status"]
+    selector = selectors.premises_list
+    create_service = services.premises_create
+    update_service = services.premises_update
+
+
+class BindingRequestSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    """An applicant names the unit by community, building and number: they cannot see it yet."""
+
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), write_only=True)
+    building_name = serializers.CharField(write_only=True, max_length=60)
+    unit_number = serializers.CharField(write_only=True, max_length=30)
+
+    class Meta:
+        model = BindingRequest
+        fields = ["id", "community", "building_name", "unit_number", "unit", "name", "phone", "id_number", "proof",
+                  "status", "review_note", "created_at"]
+        read_only_fields = ["unit", "status", "review_note", "created_at"]
+
+
+class BindingReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = scoped(selectors.owner_list, required=False, allow_null=True, default=None)
+
+
+class BindingRequestViewSet(ServiceViewSet):
+    serializer_class = BindingRequestSerializer
+    filterset_fields = ["status", "unit"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    selector = selectors.binding_request_list
+    create_service = services.binding_request_create
+
+    @extend_schema(request=BindingReviewSerializer, responses=BindingRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        serializer = BindingReviewSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        binding = services.binding_request_review(actor=self.actor, binding=self.get_object(),
+                                                  **serializer.validated_data)
+        return Response(self.get_serializer(binding).data)

@@ -1,0 +1,129 @@
+"""Reads of the estate registry, scoped to the actor (DESIGN §4).
+
+Staff of the serving company, regulators of the jurisdiction and committee members read a
+community's whole registry; owners and residents read only their own units."""
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from linli.core.tenancy import Actor
+
+from .models import (
+    BindingRequest,
+    Building,
+    Community,
+    ImportJob,
+    Owner,
+    OwnerInvitation,
+    Ownership,
+    ParkingSpace,
+    Premises,
+    Resident,
+    Unit,
+    Zone,
+)
+
+
+def community_list(*, actor: Actor) -> QuerySet[Community]:
+    qs = Community.objects.select_related("company", "residents_committee")
+    return qs if actor.is_admin else qs.filter(id__in=actor.community_ids())
+
+
+def _registry(qs: QuerySet, actor: Actor, community_field: str = "community_id", own: Q | None = None) -> QuerySet:
+    if actor.is_admin:
+        return qs
+    scope = Q(**{f"{community_field}__in": actor.registry_community_ids()})
+    if own is not None:
+        scope |= own
+    return qs.filter(scope)
+
+
+def zone_list(*, actor: Actor) -> QuerySet[Zone]:
+    own_zones = Q(buildings__units__id__in=actor.own_unit_ids) | Q(children__buildings__units__id__in=actor.own_unit_ids)
+    return _registry(Zone.objects.all(), actor, own=own_zones).distinct()
+
+
+def building_list(*, actor: Actor) -> QuerySet[Building]:
+    own = Q(id__in=Unit.objects.filter(id__in=actor.own_unit_ids).values("building_id"))
+    return _registry(Building.objects.select_related("zone"), actor, own=own)
+
+
+def unit_list(*, actor: Actor) -> QuerySet[Unit]:
+    return _registry(Unit.objects.select_related("building", "building__zone"), actor, own=Q(id__in=actor.own_unit_ids))
+
+
+def owner_list(*, actor: Actor) -> QuerySet[Owner]:
+    return _registry(Owner.objects.all(), actor, own=Q(id__in=actor.owner_ids))
+
+
+def ownership_list(*, actor: Actor) -> QuerySet[Ownership]:
+    return _registry(
+        Ownership.objects.select_related("owner", "unit"), actor, "unit__community_id", own=Q(unit_id__in=actor.own_unit_ids)
+    )
+
+
+def resident_list(*, actor: Actor) -> QuerySet[Resident]:
+    return _registry(Resident.objects.select_related("unit"), actor, "unit__community_id",
+                     own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def parking_space_list(*, actor: Actor) -> QuerySet[ParkingSpace]:
+    return _registry(ParkingSpace.objects.select_related("unit"), actor, own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def premises_list(*, actor: Actor) -> QuerySet[Premises]:
+    return _registry(Premises.objects.all(), actor)
+
+
+def import_job_list(*, actor: Actor) -> QuerySet[ImportJob]:
+    return _registry(ImportJob.objects.select_related("community"), actor)
+
+
+def owner_invitation_list(*, actor: Actor) -> QuerySet[OwnerInvitation]:
+    return _registry(OwnerInvitation.objects.select_related("owner"), actor, "owner__community_id")
+
+
+def binding_request_list(*, actor: Actor) -> QuerySet[BindingRequest]:
+    return _registry(
+        BindingRequest.objects.select_related("unit", "unit__building", "user"),
+        actor,
+        "unit__community_id",
+        own=Q(user_id=getattr(actor.user, "pk", None)),
+    )
+
+
+def community_overview(*, actor: Actor, community: Community) -> dict:
+    """Totals for the staff overview page: one pass of aggregates, per zone and overall."""
+    units = unit_list(actor=actor).filter(community=community)
+    totals = units.aggregate(units=Count("id"), area=Sum("area"), exclusive_area=Sum("exclusive_area"))
+    by_status = dict(units.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    by_usage = dict(units.values_list("usage").annotate(n=Count("id")).values_list("usage", "n"))
+    zones = list(
+        zone_list(actor=actor)
+        .filter(community=community)
+        .annotate(buildings_count=Count("buildings", distinct=True))
+        .order_by("parent_id", "name")
+    )
+    zone_units = dict(
+        units.values_list("building__zone_id").annotate(n=Count("id")).values_list("building__zone_id", "n")
+    )
+    zone_area = dict(
+        units.values_list("building__zone_id").annotate(a=Sum("area")).values_list("building__zone_id", "a")
+    )
+    for zone in zones:
+        zone.units_count = zone_units.get(zone.pk, 0)
+        zone.units_area = zone_area.get(zone.pk) or 0
+    occupied = by_status.get(Unit.Status.OCCUPIED, 0) + by_status.get(Unit.Status.RENTED, 0)
+    return {
+        "units": totals["units"] or 0,
+        "area": totals["area"] or 0,
+        "exclusive_area": totals["exclusive_area"] or 0,
+        "buildings": building_list(actor=actor).filter(community=community).count(),
+        "owners": owner_list(actor=actor).filter(community=community).count(),
+        "parking_spaces": parking_space_list(actor=actor).filter(community=community).count(),
+        "premises": premises_list(actor=actor).filter(community=community).count(),
+        "low_income": units.filter(low_income=True).count(),
+        "by_status": by_status,
+        "by_usage": by_usage,
+        "occupancy_rate": (occupied * 100 // totals["units"]) if totals["units"] else 0,
+        "zones": zones,
+    }

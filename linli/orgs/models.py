@@ -1,0 +1,127 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.models import TimeStamped
+
+
+class User(AbstractUser):
+    """A login. Staff, regulators and school people get roles through memberships;
+    an owner's login is the `user` of an owner record (DESIGN §5)."""
+
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class Organization(TimeStamped):
+    class Kind(models.TextChoices):
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区")
+        SUBDISTRICT = "subdistrict", _("街道办事处")
+        RESIDENTS_COMMITTEE = "residents_committee", _("社区居委会")
+        COMPANY = "company", _("物业服务企业")
+        SCHOOL = "school", _("学校")
+
+    # The jurisdiction tree runs city › district › sub-district › residents' committee;
+    # a company or school may hang under the jurisdiction that registered it, or nowhere.
+    JURISDICTION_PARENT = {
+        Kind.CITY: set(),
+        Kind.DISTRICT: {Kind.CITY},
+        Kind.SUBDISTRICT: {Kind.DISTRICT},
+        Kind.RESIDENTS_COMMITTEE: {Kind.SUBDISTRICT},
+    }
+
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_jurisdiction(self) -> bool:
+        return self.kind in self.JURISDICTION_PARENT
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("经理")
+    FINANCE = "finance", _("财务")
+    CASHIER = "cashier", _("出纳/收费员")
+    DISPATCHER = "dispatcher", _("客服调度")
+    TECHNICIAN = "technician", _("维修工")
+    GUARD = "guard", _("保安")
+    CLEANER = "cleaner", _("保洁员")
+    GARDENER = "gardener", _("绿化工")
+    COMMITTEE_MEMBER = "committee_member", _("业委会委员")
+    REGULATOR = "regulator", _("监管人员")
+    SCHOOL_ADMIN = "school_admin", _("学校管理员")
+    TEACHER = "teacher", _("教师")
+    GUARDIAN = "guardian", _("监护人")
+
+
+STAFF_ROLES = frozenset(
+    {Role.MANAGER, Role.FINANCE, Role.CASHIER, Role.DISPATCHER, Role.TECHNICIAN, Role.GUARD, Role.CLEANER, Role.GARDENER}
+)
+SCHOOL_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.TEACHER, Role.GUARDIAN})
+
+# Which organization kinds each role can belong to.
+ROLE_ORGANIZATION_KINDS = {
+    **{role: {Organization.Kind.COMPANY} for role in STAFF_ROLES},
+    Role.REGULATOR: {
+        Organization.Kind.CITY,
+        Organization.Kind.DISTRICT,
+        Organization.Kind.SUBDISTRICT,
+        Organization.Kind.RESIDENTS_COMMITTEE,
+    },
+    # A committee member belongs to the community's residents' committee and names the community.
+    Role.COMMITTEE_MEMBER: {Organization.Kind.RESIDENTS_COMMITTEE},
+    **{role: {Organization.Kind.SCHOOL} for role in SCHOOL_ROLES},
+}
+
+
+class Membership(TimeStamped):
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    community = models.ForeignKey(
+        "estates.Community",
+        verbose_name=_("小区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("业委会委员所在的小区；其他角色留空。"),
+    )
+    position = models.CharField(_("岗位"), max_length=60, blank=True)
+    active = models.BooleanField(_("在职"), default=True)
+
+    class Meta:
+        ordering = ["organization_id", "role", "id"]
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
