@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("linli.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("registry/", include("linli.estates.urls")),
     path("", include("linli.web.urls")),
 ]
 
