@@ -15,10 +15,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):
+        user.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            user.save(update_fields=["password"])
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

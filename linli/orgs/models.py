@@ -11,8 +11,13 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        "self", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("创建该账号的经理可以在其入职前看到它，以便分配岗位。"),
+    )
 
     class Meta:
+        ordering = ["id"]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 

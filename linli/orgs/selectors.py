@@ -55,7 +55,11 @@ def user_list(*, actor: Actor) -> QuerySet[User]:
     if not actor.is_authenticated:
         return User.objects.none()
     managed = managed_organization_ids(actor)
-    return (User.objects.filter(memberships__organization_id__in=managed) | User.objects.filter(pk=actor.user.pk)).distinct()
+    return (
+        User.objects.filter(memberships__organization_id__in=managed)
+        | User.objects.filter(pk=actor.user.pk)
+        | User.objects.filter(created_by=actor.user)
+    ).distinct()
 
 
 def membership_list(*, actor: Actor) -> QuerySet[Membership]:

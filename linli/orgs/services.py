@@ -62,7 +62,7 @@ def user_create(*, actor: Actor, username: str, password: str, display_name: str
                 email: str = "") -> User:
     if not (actor.is_admin or any(Role.MANAGER in roles for roles in actor.company_roles.values())):
         raise PermissionDenied()
-    user = User(username=username, display_name=display_name, phone=phone, email=email)
+    user = User(username=username, display_name=display_name, phone=phone, email=email, created_by=actor.user)
     validate_new_password(password, user)
     user.set_password(password)
     return record_create(actor=actor, instance=user, action="user.create",
