@@ -116,13 +116,15 @@ class Actor:
         """Communities whose whole registry (every unit and owner) the actor may read."""
         return self.staff_community_ids | self.regulated_community_ids | self.committee_community_ids
 
+    @cached_property
+    def _company_of_community(self) -> dict[int, int | None]:
+        Community = apps.get_model("estates", "Community")
+        return dict(Community.objects.filter(id__in=self.community_ids()).values_list("id", "company_id"))
+
     def roles_in(self, community) -> set[str]:
         """The roles the actor holds in one community: company roles, regulator, committee, owner."""
         community_id = getattr(community, "pk", community)
-        roles: set[str] = set()
-        Community = apps.get_model("estates", "Community")
-        company_id = Community.objects.filter(pk=community_id).values_list("company_id", flat=True).first()
-        roles |= self.company_roles.get(company_id, set())
+        roles = set(self.company_roles.get(self._company_of_community.get(community_id), set()))
         if community_id in self.regulated_community_ids:
             roles.add("regulator")
         if community_id in self.committee_community_ids:
