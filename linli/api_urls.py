@@ -34,10 +34,14 @@ router.register("residents", estates.ResidentViewSet, basename="resident")
 router.register("parking-spaces", estates.ParkingSpaceViewSet, basename="parking-space")
 router.register("premises", estates.PremisesViewSet, basename="premises")
 router.register("binding-requests", estates.BindingRequestViewSet, basename="binding-request")
+router.register("imports", estates.ImportJobViewSet, basename="import-job")
 
 urlpatterns = [
     path("auth/token/", orgs.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", content_negotiation_class=HtmlWhateverIsAccepted), name="api-docs"),
+    # Before the router, whose format-suffix routes would read "template.xlsx" as an object id.
+    path("imports/template.xlsx", estates.ImportTemplateView.as_view(), name="import-template"),
+    path("communities/<int:pk>/export.xlsx", estates.CommunityExportView.as_view(), name="community-export"),
     path("", include(router.urls)),
 ]

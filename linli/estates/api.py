@@ -1,16 +1,24 @@
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
 from linli.core.masking import mask_id_number, mask_phone
+from linli.core.tenancy import actor_for
 from linli.orgs.selectors import organization_list
 
-from . import selectors, services
+from . import imports, selectors, services
 from .models import (
     BindingRequest,
     Building,
@@ -303,7 +311,7 @@ class BindingRequestSerializer(PersonalDataMixin, serializers.ModelSerializer):
 class BindingReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = scoped(selectors.owner_list, required=False, allow_null=True, default=None)
+    owner = scoped(selectors.owner_list, queryset=Owner.objects.all(), required=False, allow_null=True, default=None)
 
 
 class BindingRequestViewSet(ServiceViewSet):
@@ -321,3 +329,69 @@ class BindingRequestViewSet(ServiceViewSet):
         binding = services.binding_request_review(actor=self.actor, binding=self.get_object(),
                                                   **serializer.validated_data)
         return Response(self.get_serializer(binding).data)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    community = scoped(selectors.community_list)
+    file = serializers.FileField(write_only=True, help_text="导入文件（.xlsx，不超过 20 MB），格式见导入模板。")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    errors = serializers.JSONField(read_only=True, help_text="逐行错误：[{row, column, message}]")
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "community", "file", "original_name", "status", "status_display", "total_rows",
+                  "processed_rows", "percent", "errors", "summary", "created_at", "updated_at"]
+        read_only_fields = ["original_name", "status", "total_rows", "processed_rows", "summary", "created_at",
+                            "updated_at"]
+
+
+class ImportJobViewSet(ServiceViewSet):
+    """Registry imports from .xlsx: upload (multipart `community`, `file`) queues a job; poll it for
+    `status`, `percent` and, when it failed, the row-by-row `errors` (nothing was imported)."""
+
+    serializer_class = ImportJobSerializer
+    filterset_fields = ["community", "status"]
+    parser_classes = [MultiPartParser]
+    http_method_names = ["get", "post", "head", "options"]
+    selector = selectors.import_job_list
+    create_service = imports.import_job_create
+
+
+class FileDownloadNegotiation(BaseContentNegotiation):
+    """A download is a file whatever the Accept header asks; its errors are the usual JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=imports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+class XlsxDownloadView(APIView):
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FileDownloadNegotiation
+
+
+class ImportTemplateView(XlsxDownloadView):
+    @extend_schema(operation_id="imports_template", responses={(200, imports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    def get(self, request):
+        """The .xlsx import template: the 房屋 sheet with example rows and a 说明 sheet."""
+        return xlsx_response(imports.registry_template(), "房屋导入模板.xlsx")
+
+
+class CommunityExportView(XlsxDownloadView):
+    @extend_schema(operation_id="communities_export", responses={(200, imports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        """The community's registry as .xlsx (楼栋, 房屋, 业主, 车位, 经营用房); its 房屋 sheet can be
+        imported again. Phones and ID numbers are masked for roles that may not see them."""
+        actor = actor_for(request.user)
+        community = get_object_or_404(selectors.community_list(actor=actor), pk=pk)
+        data = imports.registry_export(actor=actor, community=community)
+        return xlsx_response(data, f"{community.name}-房产档案-{timezone.localdate():%Y%m%d}.xlsx")
