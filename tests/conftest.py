@@ -67,6 +67,12 @@ def build_tenant(tag: str) -> Tenant:
     return tenant
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads of a test land in its own temporary folder, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def tenants(db):
     """Two tenants, A and B, that share nothing: different districts, companies, communities."""

@@ -70,17 +70,23 @@ class Actor:
         return set(Owner.objects.filter(user=self.user).values_list("id", flat=True))
 
     @cached_property
+    def owned_unit_ids(self) -> set[int]:
+        """Units the actor holds title to."""
+        if not self.is_authenticated:
+            return set()
+        Ownership = apps.get_model("estates", "Ownership")
+        return set(Ownership.objects.filter(owner__user=self.user).values_list("unit_id", flat=True))
+
+    @cached_property
     def own_unit_ids(self) -> set[int]:
         """Units the actor holds as owner, or lives in as a registered resident."""
         if not self.is_authenticated:
             return set()
-        Ownership = apps.get_model("estates", "Ownership")
         Resident = apps.get_model("estates", "Resident")
-        owned = set(Ownership.objects.filter(owner__user=self.user).values_list("unit_id", flat=True))
         lived = set(
             Resident.objects.filter(user=self.user, move_out__isnull=True).values_list("unit_id", flat=True)
         )
-        return owned | lived
+        return self.owned_unit_ids | lived
 
     @cached_property
     def staff_community_ids(self) -> set[int]:
@@ -151,12 +157,22 @@ CAPABILITIES: dict[str, set[str]] = {
     "estates.manage": {"manager"},
     "estates.import": {"manager"},
     "estates.export": {"manager", "finance"},
-    "estates.residents": {"manager", "dispatcher", "owner"},
+    "estates.residents": {"manager", "dispatcher"},
     "estates.review_binding": {"manager", "dispatcher"},
     "orgs.manage_staff": {"manager"},
     "personal.phone": {"manager", "finance", "cashier", "dispatcher", "technician", "guard"},
     "personal.id_number": {"manager"},
 }
+
+
+class SystemActor(Actor):
+    """Whoever runs manage.py or a scheduled job on the server already holds the database:
+    they act as the platform, and the audit log records them as "system"."""
+
+    is_admin = True
+
+    def __init__(self):
+        super().__init__(None)
 
 
 def actor_for(user) -> Actor:

@@ -127,3 +127,16 @@ def community_overview(*, actor: Actor, community: Community) -> dict:
         "occupancy_rate": (occupied * 100 // totals["units"]) if totals["units"] else 0,
         "zones": zones,
     }
+
+
+def registry_community_list(*, actor: Actor) -> QuerySet[Community]:
+    """Communities whose whole registry the actor reads (staff, regulators, committee, admin);
+    the registry pages use this so that an owner reaching them gets a 404."""
+    qs = Community.objects.select_related("company", "residents_committee")
+    return qs if actor.is_admin else qs.filter(id__in=actor.registry_community_ids())
+
+
+def binding_community_list(*, actor: Actor) -> QuerySet[Community]:
+    """Every community, by name only: anyone signed in may ask to be bound to a unit anywhere,
+    and a community's name is no secret (it is on the gate)."""
+    return Community.objects.only("id", "name").order_by("name", "id")

@@ -195,12 +195,15 @@ def ownership_end(*, actor: Actor, ownership: Ownership) -> None:
 
 # Residents, parking, premises -------------------------------------------------------------
 
+def resident_manage_allowed(actor: Actor, unit: Unit) -> bool:
+    """Family members and tenants are kept by staff, or by an owner of that very unit."""
+    return unit.pk in actor.owned_unit_ids or actor.can("estates.residents", unit.community_id)
+
+
 def resident_create(*, actor: Actor, unit: Unit, name: str, relation: str = Resident.Relation.FAMILY,
                     phone: str = "", id_number: str = "", **fields) -> Resident:
-    """Family members and tenants: added by staff, or by an owner of the unit."""
-    is_owner_of_unit = Ownership.objects.filter(unit=unit, owner__user=actor.user).exists() if actor.is_authenticated else False
-    if not is_owner_of_unit:
-        actor.require("estates.residents", unit.community_id)
+    if not resident_manage_allowed(actor, unit):
+        raise PermissionDenied()
     resident = Resident(unit=unit, name=name.strip(), relation=relation, phone=clean_phone(phone),
                         id_number=clean_id_number(id_number), **fields)
     return record_create(actor=actor, instance=resident, action="resident.create", community_id=unit.community_id,
@@ -209,9 +212,8 @@ def resident_create(*, actor: Actor, unit: Unit, name: str, relation: str = Resi
 
 def resident_update(*, actor: Actor, resident: Resident, changes: dict) -> Resident:
     unit = resident.unit
-    is_owner_of_unit = Ownership.objects.filter(unit=unit, owner__user=actor.user).exists()
-    if not is_owner_of_unit:
-        actor.require("estates.residents", unit.community_id)
+    if not resident_manage_allowed(actor, unit):
+        raise PermissionDenied()
     changes.pop("unit", None)
     if "phone" in changes:
         changes["phone"] = clean_phone(changes["phone"])

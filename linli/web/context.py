@@ -1,2 +1,127 @@
+"""The shell's navigation, built per request from what the actor may do (DESIGN §4).
+
+The current community is the one the user last opened: views call `remember_community`,
+and the header and the community links follow it until another one is opened."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from linli.core.tenancy import Actor, actor_for
+from linli.estates import selectors
+
+SESSION_KEY = "linli_community_id"
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    names: tuple[str, ...]  # URL names under which this item is the current page
+    active: bool = False
+
+
+@dataclass
+class NavGroup:
+    title: str
+    items: list[NavItem]
+
+
+def remember_community(request, community) -> None:
+    if request.session.get(SESSION_KEY) != community.pk:
+        request.session[SESSION_KEY] = community.pk
+
+
+def current_community(request, actor: Actor):
+    """The remembered community if the actor still reads its registry, else their only one."""
+    registry = selectors.registry_community_list(actor=actor)
+    community_id = request.session.get(SESSION_KEY)
+    if community_id is not None:
+        community = registry.filter(pk=community_id).first()
+        if community is not None:
+            return community
+    if actor.is_admin:
+        return None
+    ids = actor.registry_community_ids()
+    return registry.get(pk=next(iter(ids))) if len(ids) == 1 else None
+
+
+def _import_url(community_id: int) -> str | None:
+    # The import pages belong to the estates app; the menu links to them only where they exist.
+    try:
+        return reverse("estates:import", args=[community_id])
+    except NoReverseMatch:
+        return None
+
+
+def role_labels(actor: Actor) -> list[str]:
+    labels = []
+    if actor.is_admin:
+        labels.append(_("平台管理员"))
+    for membership in actor.memberships:
+        label = membership.get_role_display()
+        if label not in labels:
+            labels.append(label)
+    if actor.owner_ids:
+        labels.append(pgettext("role", "业主"))
+    elif actor.own_unit_ids:
+        labels.append(pgettext("role", "住户"))
+    return labels
+
+
+def community_list_title(actor: Actor) -> str:
+    """Regulators oversee the communities of their jurisdiction; everyone else just has several."""
+    return _("辖区小区") if actor.regulated_community_ids and not actor.staff_community_ids else _("小区列表")
+
+
+def navigation_groups(actor: Actor, community) -> list[NavGroup]:
+    groups = []
+    registry_ids = actor.registry_community_ids()
+    if actor.is_admin or len(registry_ids) > 1 or actor.regulated_community_ids:
+        groups.append(NavGroup(_("总览"), [
+            NavItem(community_list_title(actor), reverse("web:community_list"), ("community_list",)),
+        ]))
+    if community is not None:
+        cid = community.pk
+        items = [NavItem(_("小区概况"), reverse("web:overview", args=[cid]), ("overview",)),
+                 NavItem(_("房屋"), reverse("web:unit_list", args=[cid]), ("unit_list", "unit_detail", "unit_edit"))]
+        if actor.is_admin or cid in actor.staff_community_ids or cid in actor.committee_community_ids:
+            items.append(NavItem(_("业主"), reverse("web:owner_list", args=[cid]),
+                                 ("owner_list", "owner_detail", "owner_edit", "owner_invite")))
+        items.append(NavItem(_("楼栋"), reverse("web:building_list", args=[cid]), ("building_list",)))
+        if actor.can("estates.review_binding", cid):
+            items.append(NavItem(_("绑定审核"), reverse("web:binding_list", args=[cid]), ("binding_list",)))
+        if actor.can("estates.import", cid):
+            url = _import_url(cid)
+            if url:
+                items.append(NavItem(_("导入导出"), url, ("import", "import-job")))
+        groups.append(NavGroup(community.name, items))
+    if actor.own_unit_ids or actor.owner_ids or not (registry_ids or actor.is_admin):
+        mine = [NavItem(_("我的房屋"), reverse("web:my_units"), ("my_units",)),
+                NavItem(_("申请绑定房屋"), reverse("web:bind_request"), ("bind_request",))]
+        groups.append(NavGroup(_("我的"), mine))
+    if actor.is_admin:
+        groups.append(NavGroup(_("平台"), [NavItem(_("系统管理"), reverse("admin:index"), ())]))
+    return groups
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    actor = actor_for(user)
+    community = current_community(request, actor)
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match is not None else None
+    groups = navigation_groups(actor, community)
+    for group in groups:
+        for item in group.items:
+            item.active = current in item.names
+    return {
+        "nav_groups": groups,
+        "current_community": community,
+        "nav_roles": role_labels(actor),
+        "nav_can_switch_community": actor.is_admin or len(actor.registry_community_ids()) > 1,
+    }

@@ -1,0 +1,102 @@
+"""The web UI in a real browser: Playwright driving Debian's Chromium against the live server,
+at desk width and at phone width. Screenshots land in test-output/screenshots/."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from tests import factories as f
+from tests.conftest import build_tenant
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+# between browser steps are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The system's Chromium is used (executable_path), never a downloaded one.
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
+SCREENSHOTS = settings.BASE_DIR / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser):
+    # An English browser still gets Chinese pages: Chinese is the default, English is the switch.
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-US")
+    page = context.new_page()
+    page.viewport_name = request.param
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def tenant(transactional_db, live_server):
+    return build_tenant("甲")
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{page.viewport_name}.png", full_page=True)
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + reverse("web:login"))
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(f.DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def test_staff_finds_a_unit_and_sees_its_owner(page, live_server, tenant):
+    sign_in(page, live_server, tenant.user("manager").username)
+    expect(page).to_have_url(live_server.url + reverse("web:overview", args=[tenant.community.pk]))
+    expect(page.get_by_role("heading", name="甲小区", level=1)).to_be_visible()
+    expect(page.locator(".chart svg").first).to_be_visible()
+    screenshot(page, "staff-overview")
+
+    page.get_by_placeholder("查找房屋：房号或楼栋").fill("10")
+    page.keyboard.press("Enter")
+    results = page.locator("#unit-results")
+    expect(results).to_contain_text("共 3 套房屋")
+
+    # The live search narrows the list as the number is typed, without a page load.
+    page.locator("#id_q").fill("102")
+    expect(results).to_contain_text("共 1 套房屋")
+    expect(results.get_by_role("link", name="101", exact=True)).to_have_count(0)
+    screenshot(page, "staff-unit-search")
+
+    results.get_by_role("link", name="102", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("1号楼 102")
+    expect(page.locator("main")).to_contain_text(tenant.owners[1].name)
+    screenshot(page, "staff-unit-detail")
+
+
+def test_owner_sees_only_their_own_unit(page, live_server, tenant):
+    mine, neighbours = tenant.units[0], tenant.units[1]
+    sign_in(page, live_server, tenant.user("owner").username)
+    expect(page).to_have_url(live_server.url + reverse("web:my_units"))
+    units = page.locator(".my-unit h2")
+    expect(units).to_have_count(1)
+    expect(units).to_have_text(f"1号楼 {mine.number}")
+    expect(page.locator("main")).not_to_contain_text(neighbours.number)
+    expect(page.locator("main")).not_to_contain_text(tenant.owners[1].name)
+    screenshot(page, "owner-my-units")
+
+    response = page.goto(live_server.url + reverse("web:unit_detail", args=[neighbours.pk]))
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
+    screenshot(page, "owner-neighbour-404")
