@@ -2,9 +2,21 @@
 that hands writes to services."""
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from .tenancy import actor_for
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """For endpoints with one output (a docs page, a file download): that output whatever the
+    Accept header says, since API clients send `Accept: application/json` everywhere."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

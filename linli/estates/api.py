@@ -1,5 +1,6 @@
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
@@ -7,13 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import actor_for
 from linli.orgs.selectors import organization_list
@@ -358,16 +358,6 @@ class ImportJobViewSet(ServiceViewSet):
     create_service = imports.import_job_create
 
 
-class FileDownloadNegotiation(BaseContentNegotiation):
-    """A download is a file whatever the Accept header asks; its errors are the usual JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=imports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -376,7 +366,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 class XlsxDownloadView(APIView):
     renderer_classes = [JSONRenderer]
-    content_negotiation_class = FileDownloadNegotiation
+    content_negotiation_class = FirstRendererNegotiation
 
 
 class ImportTemplateView(XlsxDownloadView):
@@ -395,3 +385,24 @@ class CommunityExportView(XlsxDownloadView):
         community = get_object_or_404(selectors.community_list(actor=actor), pk=pk)
         data = imports.registry_export(actor=actor, community=community)
         return xlsx_response(data, f"{community.name}-房产档案-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# Collected by linli/api_urls.py. Paths come before the router, whose format-suffix routes
+# would otherwise read "template.xlsx" as an object id.
+routes = [
+    ("communities", CommunityViewSet, "community"),
+    ("zones", ZoneViewSet, "zone"),
+    ("buildings", BuildingViewSet, "building"),
+    ("units", UnitViewSet, "unit"),
+    ("owners", OwnerViewSet, "owner"),
+    ("ownerships", OwnershipViewSet, "ownership"),
+    ("residents", ResidentViewSet, "resident"),
+    ("parking-spaces", ParkingSpaceViewSet, "parking-space"),
+    ("premises", PremisesViewSet, "premises"),
+    ("binding-requests", BindingRequestViewSet, "binding-request"),
+    ("imports", ImportJobViewSet, "import-job"),
+]
+paths = [
+    path("imports/template.xlsx", ImportTemplateView.as_view(), name="import-template"),
+    path("communities/<int:pk>/export.xlsx", CommunityExportView.as_view(), name="community-export"),
+]

@@ -1,3 +1,4 @@
+from django.urls import path
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -96,3 +97,12 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+
+# Collected by linli/api_urls.py.
+routes = [
+    ("organizations", OrganizationViewSet, "organization"),
+    ("users", UserViewSet, "user"),
+    ("memberships", MembershipViewSet, "membership"),
+]
+paths = [path("auth/token/", TokenView.as_view(), name="api-token")]

@@ -4,8 +4,11 @@ The current community is the one the user last opened: views call `remember_comm
 and the header and the community links follow it until another one is opened."""
 
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
-from django.urls import NoReverseMatch, reverse
+from django.apps import apps
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -48,12 +51,12 @@ def current_community(request, actor: Actor):
     return registry.get(pk=next(iter(ids))) if len(ids) == 1 else None
 
 
-def _import_url(community_id: int) -> str | None:
-    # The import pages belong to the estates app; the menu links to them only where they exist.
-    try:
-        return reverse("estates:import", args=[community_id])
-    except NoReverseMatch:
-        return None
+def app_nav_modules():
+    """Apps add menu items through a `nav` module with `community_items(actor, community)`
+    and/or `personal_items(actor)`, each returning NavItems, so the shell needs no edit."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("linli.") and find_spec(f"{config.name}.nav"):
+            yield import_module(f"{config.name}.nav")
 
 
 def role_labels(actor: Actor) -> list[str]:
@@ -93,14 +96,16 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
         items.append(NavItem(_("楼栋"), reverse("web:building_list", args=[cid]), ("building_list",)))
         if actor.can("estates.review_binding", cid):
             items.append(NavItem(_("绑定审核"), reverse("web:binding_list", args=[cid]), ("binding_list",)))
-        if actor.can("estates.import", cid):
-            url = _import_url(cid)
-            if url:
-                items.append(NavItem(_("导入导出"), url, ("import", "import-job")))
+        for module in app_nav_modules():
+            if hasattr(module, "community_items"):
+                items += module.community_items(actor, community)
         groups.append(NavGroup(community.name, items))
     if actor.own_unit_ids or actor.owner_ids or not (registry_ids or actor.is_admin):
         mine = [NavItem(_("我的房屋"), reverse("web:my_units"), ("my_units",)),
                 NavItem(_("申请绑定房屋"), reverse("web:bind_request"), ("bind_request",))]
+        for module in app_nav_modules():
+            if hasattr(module, "personal_items"):
+                mine += module.personal_items(actor)
         groups.append(NavGroup(_("我的"), mine))
     if actor.is_admin:
         groups.append(NavGroup(_("平台"), [NavItem(_("系统管理"), reverse("admin:index"), ())]))
