@@ -175,6 +175,14 @@ class SystemActor(Actor):
         super().__init__(None)
 
 
+def register_capabilities(mapping: dict[str, set[str]]) -> None:
+    """Apps add their capabilities from AppConfig.ready(); a name may be declared only once."""
+    clash = set(mapping) & set(CAPABILITIES)
+    if clash:
+        raise ValueError(f"capabilities declared twice: {sorted(clash)}")
+    CAPABILITIES.update(mapping)
+
+
 def actor_for(user) -> Actor:
     """One Actor per user per request: scope queries run once, not once per object."""
     cached = getattr(user, "_linli_actor", None)

@@ -1,64 +1,19 @@
-"""The web UI in a real browser: Playwright driving Debian's Chromium against the live server,
-at desk width and at phone width. Screenshots land in test-output/screenshots/."""
-
-import os
+"""The web UI in a real browser: a staff member finds a unit and its owner; an owner sees only
+their own unit. At desk width and at phone width."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests import factories as f
+from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# between browser steps are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-# The system's Chromium is used (executable_path), never a downloaded one.
-os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
-SCREENSHOTS = settings.BASE_DIR / "test-output" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, browser):
-    # An English browser still gets Chinese pages: Chinese is the default, English is the switch.
-    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-US")
-    page = context.new_page()
-    page.viewport_name = request.param
-    yield page
-    context.close()
 
 
 @pytest.fixture
 def tenant(transactional_db, live_server):
     return build_tenant("甲")
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{page.viewport_name}.png", full_page=True)
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + reverse("web:login"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
 
 
 def test_staff_finds_a_unit_and_sees_its_owner(page, live_server, tenant):
