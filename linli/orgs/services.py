@@ -22,7 +22,8 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
     if not allowed and parent is not None:
         raise ValidationFailed(fields={"parent": [_("市级机构没有上级。")]})
     if allowed and (parent is None or parent.kind not in allowed):
-        names = "、".join(str(Organization.Kind(k).label) for k in allowed)
+        # Translators: the separator between items of a short list.
+        names = _("、").join(str(Organization.Kind(k).label) for k in allowed)
         raise ValidationFailed(fields={"parent": [_("上级必须是：%(kinds)s。") % {"kinds": names}]})
 
 
