@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.orgs",
     "linli.estates",
+    "linli.afterschool",
     "linli.web",
 ]
 

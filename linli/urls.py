@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", include("linli.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("linli.estates.urls")),
+    path("school/", include("linli.afterschool.urls")),
     path("", include("linli.web.urls")),
 ]
 

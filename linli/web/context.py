@@ -53,7 +53,9 @@ def current_community(request, actor: Actor):
 
 def app_nav_modules():
     """Apps add menu items through a `nav` module with `community_items(actor, community)`
-    and/or `personal_items(actor)`, each returning NavItems, so the shell needs no edit."""
+    and/or `personal_items(actor)`, each returning NavItems, whole sections through
+    `extra_groups(actor)` returning NavGroups, and a landing page for people whose work is
+    only in that app through `home_url(actor)`, so the shell needs no edit."""
     for config in apps.get_app_configs():
         if config.name.startswith("linli.") and find_spec(f"{config.name}.nav"):
             yield import_module(f"{config.name}.nav")
@@ -100,13 +102,19 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
             if hasattr(module, "community_items"):
                 items += module.community_items(actor, community)
         groups.append(NavGroup(community.name, items))
-    if actor.own_unit_ids or actor.owner_ids or not (registry_ids or actor.is_admin):
+    mine = []
+    # Owners, residents and people with no role yet (who may ask to be bound to a unit).
+    if actor.own_unit_ids or actor.owner_ids or not (registry_ids or actor.is_admin or actor.memberships):
         mine = [NavItem(_("我的房屋"), reverse("web:my_units"), ("my_units",)),
                 NavItem(_("申请绑定房屋"), reverse("web:bind_request"), ("bind_request",))]
-        for module in app_nav_modules():
-            if hasattr(module, "personal_items"):
-                mine += module.personal_items(actor)
+    for module in app_nav_modules():
+        if hasattr(module, "personal_items"):
+            mine += module.personal_items(actor)
+    if mine:
         groups.append(NavGroup(_("我的"), mine))
+    for module in app_nav_modules():
+        if hasattr(module, "extra_groups"):
+            groups += module.extra_groups(actor)
     if actor.is_admin:
         groups.append(NavGroup(_("平台"), [NavItem(_("系统管理"), reverse("admin:index"), ())]))
     return groups

@@ -28,7 +28,7 @@ from linli.core.tenancy import actor_for
 from linli.estates import selectors, services
 from linli.estates.models import BindingRequest, Ownership, Resident, Unit
 
-from .context import community_list_title, remember_community
+from .context import app_nav_modules, community_list_title, remember_community
 from .forms import (
     ActivateForm,
     BindRequestForm,
@@ -109,6 +109,10 @@ def home(request):
         return redirect("web:community_list")
     if actor.own_unit_ids or actor.owner_ids:
         return redirect("web:my_units")
+    for module in app_nav_modules():
+        url = module.home_url(actor) if hasattr(module, "home_url") else None
+        if url:
+            return redirect(url)
     bindings = selectors.binding_request_list(actor=actor).filter(user=request.user)
     return render(request, "web/no_role.html", {"bindings": bindings})
 
