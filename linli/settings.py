@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.orgs",
     "linli.estates",
+    "linli.billing",
+    "linli.servicedesk",
     "linli.afterschool",
     "linli.web",
 ]

@@ -6,6 +6,9 @@ urlpatterns = [
     path("api/v1/", include("linli.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("linli.estates.urls")),
+    path("billing/", include("linli.billing.urls")),
+    path("service/", include("linli.servicedesk.urls")),
+    path("open311/v2/", include("linli.servicedesk.open311")),
     path("school/", include("linli.afterschool.urls")),
     path("", include("linli.web.urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,23 @@ class OutboxMessage(models.Model):
         ordering = ["-id"]
         verbose_name = _("待发消息")
         verbose_name_plural = _("消息发件箱")
+
+
+class InboxMessage(models.Model):
+    """A message in a user's in-app inbox (消息), the channel every owner and staff member has."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_messages")
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        indexes = [models.Index(fields=["user", "read_at"], name="inbox_user_unread")]
+
+    def __str__(self):
+        return self.title

@@ -2,6 +2,11 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ValidationFailed
 
 CENT = Decimal("0.01")
@@ -15,3 +20,118 @@ def money(value) -> Decimal:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise ValidationFailed(code="invalid_amount") from exc
+
+
+class FixedPointField(models.BigIntegerField):
+    """A decimal with a fixed number of places, stored as a scaled integer: fen for money
+    (places=2), 1/10000 yuan for rates (places=4). SQLite keeps a DecimalField as REAL, a
+    binary float on which 22.555 is not 22.555; an integer column is exact on every database,
+    and set-based SQL (the billing run) can do its arithmetic in integers."""
+
+    default_error_messages = {
+        "invalid": _("“%(value)s”不是有效的数值。"),
+        "places": _("最多保留 %(places)s 位小数。"),
+    }
+
+    def __init__(self, *args, places: int = 2, **kwargs):
+        self.places = places
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["places"] = self.places
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        # Sums come back as int (SQLite) or Decimal (PostgreSQL's numeric); both are whole numbers.
+        return None if value is None else Decimal(int(value)).scaleb(-self.places)
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, float):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        quantum = Decimal(1).scaleb(-self.places)
+        if number != number.quantize(quantum):
+            raise ValidationError(self.error_messages["places"], code="places", params={"places": self.places})
+        return number.quantize(quantum)
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return None if value is None else int(value.scaleb(self.places))
+
+    def formfield(self, **kwargs):
+        return super(models.BigIntegerField, self).formfield(
+            **{"form_class": forms.DecimalField, "decimal_places": self.places, **kwargs})
+
+
+class MoneyField(FixedPointField):
+    """An amount in yuan, stored in fen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", 2)
+        super().__init__(*args, **kwargs)
+
+
+# Chinese capital numerals (大写金额) as receipts and cheques write them (《支付结算办法》附一).
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+PLACES = ("", "拾", "佰", "仟")
+SECTIONS = ("", "万", "亿", "万亿")
+
+
+def _section(number: int) -> str:
+    """0 < number < 10000, zeros inside collapsed to one 零 and trailing zeros dropped."""
+    text, zero = "", False
+    for power in range(3, -1, -1):
+        digit = number // 10 ** power % 10
+        if digit == 0:
+            zero = bool(text)
+            continue
+        if zero:
+            text += "零"
+            zero = False
+        text += DIGITS[digit] + PLACES[power]
+    return text
+
+
+def chinese_amount(value) -> str:
+    """An amount in capital numerals: 22.34 → 贰拾贰元叁角肆分, 100 → 壹佰元整,
+    1001.01 → 壹仟零壹元零壹分, 0.05 → 伍分, 100000 → 壹拾万元整."""
+    amount = money(value)
+    sign = "负" if amount < 0 else ""
+    fen = int(abs(amount) * 100)
+    yuan, jiao, cent = fen // 100, fen // 10 % 10, fen % 10
+    if yuan >= 10 ** 16:
+        raise ValidationFailed(code="amount_too_large")
+    integer, gap = "", False
+    sections = []
+    rest = yuan
+    while rest:
+        sections.append(rest % 10000)
+        rest //= 10000
+    for index in range(len(sections) - 1, -1, -1):
+        part = sections[index]
+        if part == 0:
+            gap = bool(integer)
+            continue
+        # Zeros between two non-zero digits read as one 零: 壹万零伍佰, 壹亿零壹仟.
+        if integer and (gap or part < 1000):
+            integer += "零"
+        integer += _section(part) + SECTIONS[index]
+        gap = False
+    if not jiao and not cent:
+        return f"{sign}{integer or '零'}元整"
+    text = f"{integer}元" if integer else ""
+    if jiao:
+        text += DIGITS[jiao] + "角"
+    elif integer:
+        text += "零"
+    if cent:
+        text += DIGITS[cent] + "分"
+    return sign + text

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "linli.billing"
+    label = "billing"
+    verbose_name = _("收费管理")
+
+    def ready(self):
+        from linli.core.tenancy import register_capabilities
+
+        register_capabilities({
+            # Bills, payments and reports of the communities the company serves.
+            "billing.view": {"manager", "finance", "cashier"},
+            "billing.configure": {"manager", "finance"},
+            "billing.run": {"manager", "finance"},
+            "billing.collect": {"manager", "finance", "cashier"},
+            "billing.reverse": {"manager", "finance"},
+            "billing.waive": {"manager"},
+            # Common income: the company keeps the books, the owners' committee approves spending.
+            "common_income.manage": {"manager", "finance"},
+            "common_income.approve": {"committee_member"},
+        })

@@ -1,0 +1,34 @@
+"""Billing's entries in the shell's menu (collected by linli.web.context)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.web.context import NavItem
+
+from . import selectors
+
+
+def community_items(actor, community) -> list[NavItem]:
+    cid = community.pk
+    items = []
+    if actor.is_admin or cid in selectors.billing_community_ids(actor):
+        items.append(NavItem(_("收费概况"), reverse("billing:dashboard", args=[cid]), ("dashboard", "run")))
+        if actor.can("billing.collect", cid):
+            items.append(NavItem(_("收银台"), reverse("billing:cashier", args=[cid]), ("cashier", "payment")))
+        items.append(NavItem(_("账单"), reverse("billing:bills", args=[cid]), ("bills", "account")))
+        if actor.can("billing.configure", cid):
+            items.append(NavItem(_("收费标准"), reverse("billing:rules", args=[cid]), ("rules",)))
+        items.append(NavItem(_("收费报表"), reverse("billing:report_arrears", args=[cid]),
+                             ("report_arrears", "report_collection", "report_daily")))
+    if actor.is_admin or cid in selectors.supervised_community_ids(actor):
+        items.append(NavItem(_("公共收益"), reverse("billing:common", args=[cid]), ("common",)))
+    return items
+
+
+def personal_items(actor) -> list[NavItem]:
+    if not actor.own_unit_ids:
+        return []
+    items = [NavItem(_("我的账单"), reverse("billing:my_bills"), ("my_bills", "sandbox_checkout"))]
+    for community_id in sorted(actor.resident_community_ids):
+        items.append(NavItem(_("公共收益公示"), reverse("billing:disclosure", args=[community_id]), ("disclosure",)))
+    return items

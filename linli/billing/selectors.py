@@ -1,0 +1,163 @@
+"""Reads of billing, scoped to the actor (DESIGN §4).
+
+Bills, payments and runs of a community are read by the company's billing staff (manager,
+finance, cashier); an owner or resident reads those of their own units. Fee standards, the
+late-fee rule, the leases of the premises and the common-income ledger are the community's public
+information (公示): everyone with a role in the community reads them. Rent bills, which say who
+has paid, are read by the staff and by those who supervise them (the owners' committee and the
+regulators)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from linli.core.tenancy import Actor
+from linli.estates.models import Community, Unit
+
+from .allocation import accrued_late_fee
+from .models import (
+    Account,
+    Bill,
+    BillingRun,
+    CommonLedgerEntry,
+    CommonSpending,
+    FeeRule,
+    LateFeePolicy,
+    Lease,
+    LeaseBill,
+    MeterReading,
+    Payment,
+    PaymentOrder,
+)
+
+
+def billing_community_ids(actor: Actor) -> set[int]:
+    """Communities whose bills and payments the actor handles as company staff."""
+    return {cid for cid in actor.staff_community_ids if actor.can("billing.view", cid)}
+
+
+def supervised_community_ids(actor: Actor) -> set[int]:
+    """Communities whose billing totals and leases the actor may see: billing staff, the owners'
+    committee and the regulators (aggregates, never a unit's account)."""
+    return billing_community_ids(actor) | actor.committee_community_ids | actor.regulated_community_ids
+
+
+def _scoped(qs: QuerySet, actor: Actor, communities: set[int], own: Q | None = None,
+            community_field: str = "community_id") -> QuerySet:
+    if actor.is_admin:
+        return qs
+    scope = Q(**{f"{community_field}__in": communities})
+    if own is not None:
+        scope |= own
+    return qs.filter(scope)
+
+
+def billing_community_list(*, actor: Actor) -> QuerySet[Community]:
+    qs = Community.objects.select_related("company")
+    return qs if actor.is_admin else qs.filter(id__in=billing_community_ids(actor))
+
+
+def supervised_community_list(*, actor: Actor) -> QuerySet[Community]:
+    qs = Community.objects.select_related("company")
+    return qs if actor.is_admin else qs.filter(id__in=supervised_community_ids(actor))
+
+
+def public_community_list(*, actor: Actor) -> QuerySet[Community]:
+    qs = Community.objects.select_related("company")
+    return qs if actor.is_admin else qs.filter(id__in=actor.community_ids())
+
+
+def fee_rule_list(*, actor: Actor) -> QuerySet[FeeRule]:
+    return _scoped(FeeRule.objects.select_related("zone"), actor, actor.community_ids())
+
+
+def late_fee_policy_list(*, actor: Actor) -> QuerySet[LateFeePolicy]:
+    return _scoped(LateFeePolicy.objects.all(), actor, actor.community_ids())
+
+
+def billing_run_list(*, actor: Actor) -> QuerySet[BillingRun]:
+    return _scoped(BillingRun.objects.all(), actor, billing_community_ids(actor))
+
+
+def meter_reading_list(*, actor: Actor) -> QuerySet[MeterReading]:
+    return _scoped(MeterReading.objects.select_related("unit"), actor, billing_community_ids(actor),
+                   own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def bill_list(*, actor: Actor) -> QuerySet[Bill]:
+    return _scoped(Bill.objects.select_related("unit", "unit__building"), actor, billing_community_ids(actor),
+                   own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def payment_list(*, actor: Actor) -> QuerySet[Payment]:
+    return _scoped(Payment.objects.select_related("unit", "unit__building", "received_by"), actor,
+                   billing_community_ids(actor), own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def payment_order_list(*, actor: Actor) -> QuerySet[PaymentOrder]:
+    return _scoped(PaymentOrder.objects.select_related("unit"), actor, billing_community_ids(actor),
+                   own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def lease_list(*, actor: Actor) -> QuerySet[Lease]:
+    return _scoped(Lease.objects.select_related("premises"), actor, actor.community_ids())
+
+
+def lease_bill_list(*, actor: Actor) -> QuerySet[LeaseBill]:
+    return _scoped(LeaseBill.objects.select_related("lease", "lease__premises"), actor,
+                   supervised_community_ids(actor))
+
+
+def common_ledger_list(*, actor: Actor) -> QuerySet[CommonLedgerEntry]:
+    return _scoped(CommonLedgerEntry.objects.all(), actor, actor.community_ids())
+
+
+def common_spending_list(*, actor: Actor) -> QuerySet[CommonSpending]:
+    return _scoped(CommonSpending.objects.select_related("proposed_by", "decided_by"), actor, actor.community_ids())
+
+
+def late_fee_policy_of(community_id: int) -> LateFeePolicy | None:
+    return LateFeePolicy.objects.filter(community_id=community_id).first()
+
+
+# A unit's statement -------------------------------------------------------------------------
+
+@dataclass
+class Statement:
+    """What a unit owes on a day: its open bills with the late fee each has accrued, its credit."""
+
+    unit: Unit
+    bills: list = field(default_factory=list)
+    credit: Decimal = Decimal("0.00")
+
+    @property
+    def outstanding(self) -> Decimal:
+        return sum((b.outstanding for b in self.bills), Decimal("0.00"))
+
+    @property
+    def late_fee(self) -> Decimal:
+        return sum((b.late_fee for b in self.bills), Decimal("0.00"))
+
+    @property
+    def due(self) -> Decimal:
+        return self.outstanding + self.late_fee
+
+    @property
+    def oldest_period(self) -> str | None:
+        return self.bills[0].period if self.bills else None
+
+
+def unit_statement(*, actor: Actor, unit: Unit, on: dt.date | None = None) -> Statement:
+    """Open bills (oldest first, with lines) and credit of a unit the actor may read."""
+    on = on or timezone.localdate()
+    policy = late_fee_policy_of(unit.community_id)
+    bills = list(bill_list(actor=actor).filter(unit=unit, status=Bill.Status.OPEN).order_by("period", "id")
+                 .prefetch_related("lines"))
+    for bill in bills:
+        bill.late_fee = accrued_late_fee(bill, policy, on)
+    account = Account.objects.filter(unit=unit).first()
+    return Statement(unit=unit, bills=bills, credit=account.credit if account else Decimal("0.00"))
+

@@ -1,0 +1,469 @@
+"""Writes of billing and collection. Each checks the actor's capability in the community, runs in
+one transaction and audits itself in it. The billing run is in runs.py, the meter-reading import
+in imports.py."""
+
+import copy
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.audit import audit_record
+from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from linli.core.money import money
+from linli.core.services import full_clean_or_fail, model_snapshot, record_create, record_update
+from linli.core.tenancy import Actor, SystemActor
+from linli.estates.models import Community, Premises, Unit, Zone
+
+from .allocation import allocate
+from .models import (
+    MAX_AMOUNT,
+    Account,
+    Allocation,
+    Bill,
+    BillLine,
+    CommonLedgerEntry,
+    CommonSpending,
+    FeeRule,
+    LateFeePolicy,
+    Lease,
+    LeaseBill,
+    MeterReading,
+    Payment,
+    PaymentOrder,
+    ReceiptCounter,
+)
+from .periods import parse_period
+from .providers import payment_provider
+
+
+def _same_community(community_id: int, **refs) -> None:
+    for field, obj in refs.items():
+        if obj is not None and obj.community_id != community_id:
+            raise ValidationFailed(fields={field: [_("必须属于同一个小区。")]})
+
+
+def _positive_amount(value, field: str = "amount") -> Decimal:
+    amount = money(value)
+    if amount <= 0:
+        raise ValidationFailed(fields={field: [_("金额必须大于 0。")]})
+    if amount > MAX_AMOUNT:
+        raise ValidationFailed(fields={field: [_("金额过大。")]})
+    return amount
+
+
+# Fee rules --------------------------------------------------------------------------------
+
+KIND_ONLY_FIELDS = {"low_income_rate": FeeRule.Kind.PER_PERSON, "annual_rate": FeeRule.Kind.PARKING}
+
+
+def _check_rule(rule: FeeRule) -> None:
+    errors = {}
+    for field, kind in KIND_ONLY_FIELDS.items():
+        if getattr(rule, field) is not None and rule.kind != kind:
+            errors[field] = [_("仅“%(kind)s”类收费标准可以设置此项。") % {"kind": FeeRule.Kind(kind).label}]
+    for field in ("effective_from", "effective_to"):
+        value = getattr(rule, field)
+        if value:
+            setattr(rule, field, str(parse_period(value, field)))
+    if rule.effective_from and rule.effective_to and rule.effective_to < rule.effective_from:
+        errors["effective_to"] = [_("截止账期不能早于起始账期。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def fee_rule_create(*, actor: Actor, community: Community, name: str, kind: str, rate, zone: Zone | None = None,
+                    low_income_rate=None, annual_rate=None, effective_from: str | None = None,
+                    effective_to: str | None = None) -> FeeRule:
+    """A fee standard. A new rate is a new rule of the same zone and kind from a later period,
+    so the bills of earlier periods stay as they were."""
+    actor.require("billing.configure", community)
+    _same_community(community.pk, zone=zone)
+    rule = FeeRule(community=community, name=name.strip(), kind=kind, zone=zone, rate=rate,
+                   low_income_rate=low_income_rate, annual_rate=annual_rate, effective_from=effective_from or None,
+                   effective_to=effective_to or None, created_by=actor.user if actor.is_authenticated else None)
+    _check_rule(rule)
+    return record_create(actor=actor, instance=rule, action="fee_rule.create")
+
+
+PRICING_FIELDS = {"kind", "zone", "rate", "low_income_rate", "annual_rate", "effective_from"}
+
+
+def fee_rule_update(*, actor: Actor, fee_rule: FeeRule, changes: dict) -> FeeRule:
+    """Rename a rule or end it (`effective_to`). Once a rule has billed, its price and scope are
+    history: a new price is a new rule from a later period."""
+    actor.require("billing.configure", fee_rule.community_id)
+    changes.pop("community", None)
+    for field in ("effective_from", "effective_to"):
+        if field in changes:
+            changes[field] = changes[field] or None
+    _same_community(fee_rule.community_id, zone=changes.get("zone"))
+    repriced = {f for f in PRICING_FIELDS & set(changes) if changes[f] != getattr(fee_rule, f)}
+    if repriced and BillLine.objects.filter(rule=fee_rule).exists():
+        raise Conflict(_("该收费标准已用于账单，不能修改单价或适用范围；请新增一条从某个账期起生效的标准。"),
+                       code="rule_in_use", fields={f: [_("已用于账单，不能修改。")] for f in sorted(repriced)})
+    probe = copy.copy(fee_rule)
+    for name, value in changes.items():
+        setattr(probe, name, value)
+    _check_rule(probe)
+    changes.update({f: getattr(probe, f) for f in ("effective_from", "effective_to") if f in changes})
+    return record_update(actor=actor, instance=fee_rule, changes=changes, action="fee_rule.update")
+
+
+def late_fee_policy_set(*, actor: Actor, community: Community, daily_rate, grace_days: int = 30,
+                        enabled: bool = True) -> LateFeePolicy:
+    """The community's late-fee rule (违约金): created, or changed if it exists."""
+    actor.require("billing.configure", community)
+    policy = LateFeePolicy.objects.filter(community=community).first()
+    if policy is None:
+        return record_create(actor=actor, instance=LateFeePolicy(
+            community=community, daily_rate=daily_rate, grace_days=grace_days, enabled=enabled),
+            action="late_fee_policy.create")
+    return record_update(actor=actor, instance=policy, action="late_fee_policy.update",
+                         changes={"daily_rate": daily_rate, "grace_days": grace_days, "enabled": enabled})
+
+
+def late_fee_policy_update(*, actor: Actor, late_fee_policy: LateFeePolicy, changes: dict) -> LateFeePolicy:
+    actor.require("billing.configure", late_fee_policy.community_id)
+    changes.pop("community", None)
+    return record_update(actor=actor, instance=late_fee_policy, changes=changes, action="late_fee_policy.update")
+
+
+def meter_reading_record(*, actor: Actor, unit: Unit, period: str, reading) -> MeterReading:
+    """One reading typed in; files of readings go through imports.meter_reading_import."""
+    actor.require("billing.configure", unit.community_id)
+    period = str(parse_period(period))
+    previous = MeterReading.objects.filter(unit=unit, period__lt=period).order_by("-period").first()
+    if previous is not None and Decimal(reading) < previous.reading:
+        raise ValidationFailed(fields={"reading": [_("读数不能小于上次读数 %(previous)s。") % {
+            "previous": previous.reading}]})
+    return record_create(actor=actor, instance=MeterReading(
+        community_id=unit.community_id, unit=unit, period=period, reading=reading,
+        recorded_by=actor.user if actor.is_authenticated else None), action="meter_reading.create")
+
+
+def bill_late_fee_waive(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """A manager waives a bill's late fee, with the reason on record."""
+    actor.require("billing.waive", bill.community_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("请填写减免原因。")]})
+    with transaction.atomic():
+        bill = Bill.objects.select_for_update().get(pk=bill.pk)
+        if bill.late_fee_waived_at is not None:
+            raise Conflict(_("该账单的违约金已减免。"), code="already_waived")
+        bill.late_fee_waived_at = timezone.now()
+        bill.late_fee_waived_by = actor.user if actor.is_authenticated else None
+        bill.late_fee_waive_reason = reason[:200]
+        bill.save(update_fields=["late_fee_waived_at", "late_fee_waived_by", "late_fee_waive_reason", "updated_at"])
+        audit_record(actor=actor, action="bill.late_fee_waive", target=bill, community_id=bill.community_id,
+                     data={"unit": bill.unit_id, "period": bill.period, "reason": bill.late_fee_waive_reason})
+    return bill
+
+
+# Payments ---------------------------------------------------------------------------------
+
+def _lock_account(unit: Unit) -> Account:
+    """The unit's account row, locked: payments, reversals and runs of one unit take turns here."""
+    Account.objects.bulk_create([Account(community_id=unit.community_id, unit=unit)], ignore_conflicts=True)
+    return Account.objects.select_for_update().get(unit=unit)
+
+
+def _next_receipt(company_id: int, year: int) -> int:
+    """The company's next receipt number of the year. The counter row stays locked until the
+    payment commits, so concurrent payments take consecutive numbers and a rollback leaves no gap."""
+    ReceiptCounter.objects.bulk_create([ReceiptCounter(company_id=company_id, year=year)], ignore_conflicts=True)
+    counter = ReceiptCounter.objects.select_for_update().get(company_id=company_id, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def receipt_number(year: int, seq: int) -> str:
+    return f"{year}{seq:06d}"
+
+
+def _replay(existing: Payment, unit: Unit, amount: Decimal, method: str) -> Payment:
+    if (existing.unit_id, existing.amount, existing.method) != (unit.pk, amount, method):
+        raise Conflict(_("该幂等键已用于另一笔不同的收款。"), code="idempotency_key_reused")
+    return existing
+
+
+def payment_record(*, actor: Actor, unit: Unit, amount, method: str, idempotency_key: str = "",
+                   received_at: dt.datetime | None = None) -> tuple[Payment, bool]:
+    """Record money received for a unit: it settles the oldest open bills first (with their late
+    fees), and what is left becomes the unit's credit. Returns (payment, created); with an
+    `idempotency_key` already used, the first payment is returned and nothing is recorded."""
+    community = unit.community
+    actor.require("billing.collect", community)
+    amount = _positive_amount(amount)
+    if method not in Payment.Method.values:
+        raise ValidationFailed(fields={"method": [_("不支持的支付方式。")]})
+    if not community.company_id:
+        raise ValidationFailed(_("该小区没有物业服务企业，无法开具收据。"), code="no_company")
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise ValidationFailed(fields={"idempotency_key": [_("幂等键不能超过 100 个字符。")]})
+    received_at = received_at or timezone.now()
+    try:
+        with transaction.atomic():
+            account = _lock_account(unit)
+            if key:
+                existing = Payment.objects.filter(company_id=community.company_id, idempotency_key=key).first()
+                if existing is not None:
+                    return _replay(existing, unit, amount, method), False
+            bills = list(Bill.objects.select_for_update().filter(unit=unit, status=Bill.Status.OPEN)
+                         .order_by("period", "id"))
+            policy = LateFeePolicy.objects.filter(community=community).first()
+            shares, credit = allocate(amount, bills, policy, timezone.localdate(received_at))
+            year = timezone.localtime(received_at).year
+            seq = _next_receipt(community.company_id, year)
+            payment = Payment.objects.create(
+                community=community, unit=unit, company_id=community.company_id, amount=amount, method=method,
+                credit=credit, late_fee=sum((s.late_fee for s in shares), Decimal("0")), received_at=received_at,
+                received_by=actor.user if actor.is_authenticated else None, idempotency_key=key,
+                receipt_year=year, receipt_seq=seq, receipt_no=receipt_number(year, seq))
+            Allocation.objects.bulk_create([
+                Allocation(bill=s.bill, payment=payment, amount=s.amount, late_fee=s.late_fee, created_at=received_at)
+                for s in shares])
+            for share in shares:
+                _settle(share.bill, share.amount)
+            if credit:
+                account.credit += credit
+                account.save(update_fields=["credit"])
+            audit_record(actor=actor, action="payment.record", target=payment, community_id=community.pk, data={
+                "unit": unit.pk, "amount": amount, "method": method, "receipt_no": payment.receipt_no,
+                "allocations": [[s.bill.pk, s.amount, s.late_fee] for s in shares], "credit": credit,
+            })
+    except IntegrityError:
+        # The same key raced in on another unit's payment (units lock separately): the loser's
+        # transaction rolled back whole, receipt number included.
+        existing = Payment.objects.filter(company_id=community.company_id, idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return _replay(existing, unit, amount, method), False
+    return payment, True
+
+
+def _settle(bill: Bill, amount: Decimal) -> None:
+    bill.paid += amount
+    bill.status = Bill.Status.PAID if bill.paid >= bill.amount else Bill.Status.OPEN
+    bill.save(update_fields=["paid", "status", "updated_at"])
+
+
+def payment_reverse(*, actor: Actor, payment: Payment, reason: str) -> Payment:
+    """Undo a payment with a negative entry: its allocations are reversed (the bills reopen), the
+    credit it created is taken back, and its receipt is marked void. Nothing is deleted. Credit
+    the next run already spent is taken back from the bills it settled, newest first."""
+    actor.require("billing.reverse", payment.community_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("请填写冲销原因。")]})
+    if payment.kind != Payment.Kind.PAYMENT:
+        raise ValidationFailed(_("冲销记录不能再冲销。"), code="not_reversible")
+    now = timezone.now()
+    with transaction.atomic():
+        account = _lock_account(payment.unit)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.voided_at is not None:
+            raise Conflict(_("该收款已冲销。"), code="already_reversed")
+        reversal = Payment.objects.create(
+            community_id=payment.community_id, unit_id=payment.unit_id, company_id=payment.company_id,
+            kind=Payment.Kind.REVERSAL, amount=-payment.amount, method=payment.method, credit=-payment.credit,
+            late_fee=-payment.late_fee, received_at=now, received_by=actor.user if actor.is_authenticated else None,
+            reverses=payment, reason=reason[:200])
+        undone = []
+        allocations = list(payment.allocations.all())
+        bills = {b.pk: b for b in Bill.objects.select_for_update().filter(id__in=[a.bill_id for a in allocations])}
+        for allocation in allocations:
+            undone.append(Allocation(bill_id=allocation.bill_id, payment=reversal, source=allocation.source,
+                                     amount=-allocation.amount, late_fee=-allocation.late_fee, created_at=now))
+            _settle(bills[allocation.bill_id], -allocation.amount)
+        taken = min(account.credit, payment.credit)
+        shortfall = payment.credit - taken
+        if shortfall:
+            undone += _undo_credit_use(payment.unit_id, shortfall, reversal, now)
+        Allocation.objects.bulk_create(undone)
+        account.credit -= taken
+        account.save(update_fields=["credit"])
+        payment.voided_at = now
+        payment.save(update_fields=["voided_at", "updated_at"])
+        audit_record(actor=actor, action="payment.reverse", target=payment, community_id=payment.community_id, data={
+            "reversal": reversal.pk, "receipt_no": payment.receipt_no, "amount": payment.amount, "reason": reason,
+            "credit_taken": taken, "credit_unspent": shortfall,
+        })
+    return reversal
+
+
+def _undo_credit_use(unit_id: int, amount: Decimal, reversal: Payment, now) -> list[Allocation]:
+    used = (Allocation.objects.filter(bill__unit_id=unit_id, source=Allocation.Source.CREDIT)
+            .values("bill_id").annotate(net=Sum("amount")).filter(net__gt=0).order_by("-bill__period", "-bill_id"))
+    undone = []
+    for row in used:
+        if amount <= 0:
+            break
+        part = min(row["net"], amount)
+        bill = Bill.objects.select_for_update().get(pk=row["bill_id"])
+        _settle(bill, -part)
+        undone.append(Allocation(bill=bill, payment=reversal, source=Allocation.Source.CREDIT, amount=-part,
+                                 created_at=now))
+        amount -= part
+    return undone
+
+
+# Online payment ---------------------------------------------------------------------------
+
+def _may_pay_for(actor: Actor, unit: Unit) -> bool:
+    return unit.pk in actor.own_unit_ids or actor.can("billing.collect", unit.community_id)
+
+
+def payment_order_create(*, actor: Actor, unit: Unit, amount, provider: str = "sandbox") -> PaymentOrder:
+    """Start an online payment; the payer is sent to the provider's checkout address."""
+    if not _may_pay_for(actor, unit):
+        raise PermissionDenied()
+    payment_provider(provider)
+    order = PaymentOrder(community_id=unit.community_id, unit=unit, amount=_positive_amount(amount), provider=provider,
+                         out_trade_no=f"LL{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}",
+                         created_by=actor.user if actor.is_authenticated else None)
+    return record_create(actor=actor, instance=order, action="payment_order.create",
+                         data={"unit": unit.pk, "amount": order.amount, "provider": provider,
+                               "out_trade_no": order.out_trade_no})
+
+
+def payment_notification_receive(*, provider: str, body: bytes, headers) -> PaymentOrder:
+    """A provider's server says an order was paid. Verified by its signature; a repeated
+    notification finds the order paid and records nothing more."""
+    notice = payment_provider(provider).parse_notification(body, headers)
+    with transaction.atomic():
+        order = PaymentOrder.objects.select_for_update().select_related("unit__community").filter(
+            out_trade_no=notice.out_trade_no, provider=provider).first()
+        if order is None:
+            raise NotFound()
+        if order.status != PaymentOrder.Status.PENDING or not notice.paid:
+            return order
+        if money(notice.amount) != order.amount:
+            raise ValidationFailed(_("支付金额与订单金额不符。"), code="amount_mismatch")
+        system = SystemActor()
+        payment, _created = payment_record(actor=system, unit=order.unit, amount=order.amount,
+                                           method=Payment.Method.ONLINE, idempotency_key=f"online:{order.out_trade_no}")
+        order.status, order.payment, order.provider_trade_no = PaymentOrder.Status.PAID, payment, notice.provider_trade_no
+        order.save(update_fields=["status", "payment", "provider_trade_no", "updated_at"])
+        audit_record(actor=system, action="payment_order.paid", target=order, community_id=order.community_id,
+                     data={"payment": payment.pk, "provider": provider, "trade_no": notice.provider_trade_no})
+    return order
+
+
+def sandbox_order_pay(*, actor: Actor, order: PaymentOrder) -> PaymentOrder:
+    """The payer confirms on the sandbox's page; its server then notifies us, signed, exactly as
+    a real provider's would (delivered in-process: there is no network between them)."""
+    if order.provider != "sandbox" or not _may_pay_for(actor, order.unit):
+        raise NotFound()
+    provider = payment_provider("sandbox")
+    body, headers = provider.notification_for(order)
+    return payment_notification_receive(provider="sandbox", body=body, headers=headers)
+
+
+# Common income ----------------------------------------------------------------------------
+
+def _check_lease(lease: Lease) -> None:
+    if lease.start and lease.end and lease.end < lease.start:
+        raise ValidationFailed(fields={"end": [_("到期日不能早于起租日。")]})
+
+
+def lease_create(*, actor: Actor, premises: Premises, tenant: str, monthly_rent, start: dt.date, end: dt.date,
+                 tenant_phone: str = "", note: str = "") -> Lease:
+    actor.require("common_income.manage", premises.community_id)
+    lease = Lease(community_id=premises.community_id, premises=premises, tenant=tenant.strip(),
+                  tenant_phone=tenant_phone.strip(), monthly_rent=monthly_rent, start=start, end=end, note=note)
+    _check_lease(lease)
+    return record_create(actor=actor, instance=lease, action="lease.create")
+
+
+LEASE_EDITABLE = {"tenant_phone", "end", "note"}
+
+
+def lease_update(*, actor: Actor, lease: Lease, changes: dict) -> Lease:
+    """A lease is renewed or ended by its end date; its rent and parties are the contract's."""
+    actor.require("common_income.manage", lease.community_id)
+    fixed = {k for k, v in changes.items() if k not in LEASE_EDITABLE and v != getattr(lease, k, v)}
+    if fixed:
+        raise ValidationFailed(fields={k: [_("合同签订后不能修改，请另签新合同。")] for k in sorted(fixed)})
+    changes = {k: v for k, v in changes.items() if k in LEASE_EDITABLE}
+    probe = copy.copy(lease)
+    probe.end = changes.get("end", lease.end)
+    _check_lease(probe)
+    return record_update(actor=actor, instance=lease, changes=changes, action="lease.update")
+
+
+def lease_bill_pay(*, actor: Actor, lease_bill: LeaseBill, amount, method: str) -> CommonLedgerEntry:
+    """Rent received: it goes to the community's common-income ledger, not the company's revenue."""
+    actor.require("common_income.manage", lease_bill.community_id)
+    amount = _positive_amount(amount)
+    if method not in Payment.Method.values:
+        raise ValidationFailed(fields={"method": [_("不支持的支付方式。")]})
+    with transaction.atomic():
+        lease_bill = LeaseBill.objects.select_for_update().select_related("lease__premises").get(pk=lease_bill.pk)
+        if amount > lease_bill.outstanding:
+            raise ValidationFailed(fields={"amount": [_("金额超过未结清的 %(due)s 元。") % {"due": lease_bill.outstanding}]})
+        lease_bill.paid += amount
+        lease_bill.status = LeaseBill.Status.PAID if lease_bill.paid >= lease_bill.amount else LeaseBill.Status.OPEN
+        lease_bill.save(update_fields=["paid", "status", "updated_at"])
+        lease = lease_bill.lease
+        entry = CommonLedgerEntry.objects.create(
+            community_id=lease_bill.community_id, kind=CommonLedgerEntry.Kind.LEASE_INCOME, amount=amount,
+            date=timezone.localdate(), lease_bill=lease_bill, method=method,
+            # A ledger entry is a record: in the source language, whoever's language recorded it.
+            description=f"{lease.premises.name} {lease_bill.period} 租金（{lease.tenant}）",
+            recorded_by=actor.user if actor.is_authenticated else None)
+        audit_record(actor=actor, action="common_income.receive", target=entry, community_id=entry.community_id,
+                     data=model_snapshot(entry, ["lease_bill_id", "amount", "method", "date"]))
+    return entry
+
+
+def common_spending_propose(*, actor: Actor, community: Community, title: str, amount,
+                            description: str = "") -> CommonSpending:
+    actor.require("common_income.manage", community)
+    spending = CommonSpending(community=community, title=title.strip(), description=description.strip(),
+                              amount=_positive_amount(amount),
+                              proposed_by=actor.user if actor.is_authenticated else None)
+    return record_create(actor=actor, instance=spending, action="common_spending.propose")
+
+
+def common_balance(community_id: int) -> Decimal:
+    return (CommonLedgerEntry.objects.filter(community_id=community_id).aggregate(total=Sum("amount"))["total"]
+            or Decimal("0.00"))
+
+
+def common_spending_decide(*, actor: Actor, spending: CommonSpending, approve: bool, note: str = "") -> CommonSpending:
+    """The owners' committee approves (the money leaves the ledger) or rejects a spending."""
+    actor.require("common_income.approve", spending.community_id)
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationFailed(fields={"note": [_("否决时请填写理由。")]})
+    with transaction.atomic():
+        # Decisions on one community's ledger take turns, so two approvals cannot overdraw it.
+        Community.objects.select_for_update(no_key=True).filter(pk=spending.community_id).first()
+        spending = CommonSpending.objects.select_for_update().get(pk=spending.pk)
+        if spending.status != CommonSpending.Status.PROPOSED:
+            raise Conflict(_("该支出已审批。"), code="already_decided")
+        if approve and common_balance(spending.community_id) < spending.amount:
+            raise ValidationFailed(_("公共收益余额不足，不能批准该支出。"), code="insufficient_balance")
+        spending.status = CommonSpending.Status.APPROVED if approve else CommonSpending.Status.REJECTED
+        spending.decided_by = actor.user if actor.is_authenticated else None
+        spending.decided_at = timezone.now()
+        spending.decision_note = note[:200]
+        full_clean_or_fail(spending)
+        spending.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+        if approve:
+            CommonLedgerEntry.objects.create(
+                community_id=spending.community_id, kind=CommonLedgerEntry.Kind.SPENDING, amount=-spending.amount,
+                date=timezone.localdate(), spending=spending, description=spending.title,
+                recorded_by=actor.user if actor.is_authenticated else None)
+        audit_record(actor=actor, action="common_spending.approve" if approve else "common_spending.reject",
+                     target=spending, community_id=spending.community_id,
+                     data={"amount": spending.amount, "title": spending.title, "note": note})
+    return spending

@@ -1,0 +1,41 @@
+"""The service desk's entries in the shell's menu (collected by linli.web.context)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.web.context import NavGroup, NavItem
+
+from .selectors import hotline_community_list, inbox_unread_count
+
+
+def community_items(actor, community) -> list[NavItem]:
+    cid = community.pk
+    readers = actor.staff_community_ids | actor.regulated_community_ids | actor.committee_community_ids
+    if not (actor.is_admin or cid in readers):
+        return []
+    items = [NavItem(_("报事工单"), reverse("servicedesk:service_requests", args=[cid]),
+                     ("service_requests", "request_new", "request_detail"))]
+    if actor.can("servicedesk.work", cid) and not actor.is_admin:
+        items.append(NavItem(_("我的工单"), reverse("servicedesk:work_queue"), ("work_queue",)))
+    if actor.can("servicedesk.review", cid):
+        items.append(NavItem(_("日清日审"), reverse("servicedesk:daily_review", args=[cid]), ("daily_review",)))
+    items.append(NavItem(_("服务看板"), reverse("servicedesk:service_dashboard", args=[cid]), ("service_dashboard",)))
+    items.append(NavItem(_("时限标准"), reverse("servicedesk:sla_settings", args=[cid]), ("sla_settings",)))
+    return items
+
+
+def personal_items(actor) -> list[NavItem]:
+    items = []
+    if actor.own_unit_ids or actor.owner_ids:
+        items.append(NavItem(_("我的报事"), reverse("servicedesk:my_requests"), ("my_requests", "my_request_new")))
+    unread = inbox_unread_count(actor=actor)
+    label = _("消息（%(n)s）") % {"n": unread} if unread else _("消息")
+    items.append(NavItem(label, reverse("servicedesk:inbox"), ("inbox",)))
+    return items
+
+
+def extra_groups(actor) -> list[NavGroup]:
+    """The hotline board spans every community of a regulator's jurisdiction."""
+    if actor.is_admin or not actor.regulated_community_ids or not hotline_community_list(actor=actor).exists():
+        return []
+    return [NavGroup(_("热线"), [NavItem(_("热线督办"), reverse("servicedesk:hotline"), ("hotline",))])]
