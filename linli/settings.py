@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "linli.estates",
     "linli.billing",
     "linli.servicedesk",
+    "linli.governance",
     "linli.afterschool",
+    "linli.oversight",
     "linli.web",
 ]
 
@@ -170,6 +172,14 @@ SPECTACULAR_SETTINGS = {
         "OwnerKindEnum": "linli.estates.models.Owner.Kind",
         "OrganizationKindEnum": "linli.orgs.models.Organization.Kind",
         "MembershipRoleEnum": "linli.orgs.models.Role",
+        "ServiceRequestKindEnum": "linli.servicedesk.models.Kind",
+        "ServiceRequestStatusEnum": "linli.servicedesk.models.Status",
+        "ServiceRequestChannelEnum": "linli.servicedesk.models.Channel",
+        "ServiceRequestPriorityEnum": "linli.servicedesk.models.Priority",
+        "FeeRuleKindEnum": "linli.billing.models.FeeRule.Kind",
+        "BillStatusEnum": "linli.billing.models.Bill.Status",
+        "MotionMatterEnum": "linli.governance.models.Matter",
+        "FundUsageModeEnum": "linli.governance.models.FundUsage.Mode",
     },
 }
 

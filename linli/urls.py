@@ -7,9 +7,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("linli.estates.urls")),
     path("billing/", include("linli.billing.urls")),
+    path("governance/", include("linli.governance.urls")),
     path("service/", include("linli.servicedesk.urls")),
     path("open311/v2/", include("linli.servicedesk.open311")),
     path("school/", include("linli.afterschool.urls")),
+    path("oversight/", include("linli.oversight.urls")),
+    path("credit/", include("linli.oversight.public_urls")),
     path("", include("linli.web.urls")),
 ]
 

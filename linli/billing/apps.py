@@ -8,7 +8,16 @@ class BillingConfig(AppConfig):
     verbose_name = _("收费管理")
 
     def ready(self):
+        from django.apps import apps
+
         from linli.core.tenancy import register_capabilities
+
+        if apps.is_installed("linli.governance"):
+            from linli.governance.eligibility import register_condition
+
+            from .eligibility import no_fee_arrears
+
+            register_condition("no_fee_arrears", _("无物业费欠费"), no_fee_arrears)
 
         register_capabilities({
             # Bills, payments and reports of the communities the company serves.

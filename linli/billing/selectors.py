@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Unit
 
 from .allocation import accrued_late_fee
+from .periods import Period
 from .models import (
     Account,
     Bill,
@@ -161,3 +162,13 @@ def unit_statement(*, actor: Actor, unit: Unit, on: dt.date | None = None) -> St
     account = Account.objects.filter(unit=unit).first()
     return Statement(unit=unit, bills=bills, credit=account.credit if account else Decimal("0.00"))
 
+
+
+def owner_arrears(owner, on: dt.date | None = None) -> Decimal:
+    """What an owner still owes on bills of months already over (the arrears that bar a
+    committee candidacy, 篇四 §一.6), across every unit they hold in the community."""
+    current = str(Period.of(on or timezone.localdate()))
+    owed = Bill.objects.filter(
+        unit__ownerships__owner=owner, status=Bill.Status.OPEN, period__lt=current,
+    ).aggregate(amount=Sum("amount"), paid=Sum("paid"))
+    return (owed["amount"] or Decimal("0")) - (owed["paid"] or Decimal("0"))

@@ -66,6 +66,16 @@ def audit_record(*, actor, action: str, target=None, target_type: str = "", targ
     return event
 
 
+# Apps whose records are copied into the chain register a checker that compares each stored
+# row with its audited copy, so that audit_verify also finds a row altered behind the chain's
+# back. A checker returns its problems, each printable, in a stable order.
+RECORD_CHECKERS: list = []
+
+
+def register_record_checker(checker) -> None:
+    RECORD_CHECKERS.append(checker)
+
+
 @dataclass
 class ChainReport:
     checked: int

@@ -1,0 +1,31 @@
+"""Governance in the shell's menu (collected by linli.web.context)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.web.context import NavItem
+
+from . import selectors, services
+
+DESK = ("desk", "assembly", "assembly_new", "motion", "election", "election_new", "committee", "usage", "usage_new",
+        "recall", "recall_new", "prep_group")
+
+
+def community_items(actor, community) -> list[NavItem]:
+    items = []
+    if actor.is_admin or services.can_run(actor, community.pk) or community.pk in selectors.fund_community_ids(actor):
+        items.append(NavItem(_("业主自治"), reverse("governance:desk", args=[community.pk]), DESK))
+    if actor.is_admin or community.pk in selectors.fund_community_ids(actor):
+        items.append(NavItem(_("维修资金"), reverse("governance:fund", args=[community.pk]), ("fund",)))
+    return items
+
+
+def personal_items(actor) -> list[NavItem]:
+    items = []
+    if actor.owner_ids:
+        items += [NavItem(_("表决与选举"), reverse("governance:me"), ("me",)),
+                  NavItem(_("我的维修资金"), reverse("governance:my_fund"), ("my_fund",))]
+    # Owners on a preparation group run the first assembly without reading the registry.
+    for community_id in sorted(services.prep_group_community_ids(actor) - actor.registry_community_ids()):
+        items.append(NavItem(_("筹备组工作"), reverse("governance:desk", args=[community_id]), DESK))
+    return items

@@ -1,0 +1,176 @@
+"""Demo of the oversight app (loaded by `manage.py seed_demo`, see linli/core/demo.py).
+
+The default rubric; three more companies with a community each under 兰山街道, so that the
+ranking means something; inspections of 2025 (published, with credit records) and of 2026 Q1–Q3
+(quarterly rankings reported, the 2026 year still open); training and certificates; a contract
+and an honour of 苗庄小区; and 篇三's renovation targets under 潍坊市 (奎文 2, 潍城 2, 坊子 /
+寒亭 / 高新 1 each). Idempotent: every step looks its rows up first."""
+
+import datetime as dt
+from decimal import Decimal
+
+from linli.core.demo import DemoContext, credit_code
+from linli.core.tenancy import SystemActor
+from linli.estates.models import Community
+from linli.orgs.models import Organization
+
+from . import services
+from .models import (
+    AnnualAssessment,
+    Certificate,
+    EvaluationResult,
+    Honour,
+    Inspection,
+    QuarterlyRanking,
+    RenovationProject,
+    RenovationTarget,
+    ServiceContract,
+    TrainingSession,
+)
+
+Kind = Organization.Kind
+
+# (company, legal representative, community code, community name, skill: mean share of each item's points)
+COMPANIES = [
+    ("company", None, "miaozhuang", None, Decimal("0.90")),
+    ("company_2", None, "cuiyuan", None, Decimal("0.84")),
+    ("lunan", "鲁南物业", "lunan-jiayuan", "鲁南佳苑", Decimal("0.78")),
+    ("yihe", "颐和物业", "yihe-huating", "颐和华庭", Decimal("0.66")),
+    ("antai", "安泰物业", "antai-xincun", "安泰新村", Decimal("0.52")),
+]
+RENOVATION = [("奎文区", 2), ("潍城区", 2), ("坊子区", 1), ("寒亭区", 1), ("高新区", 1)]
+CURRENT_YEAR = 2026
+
+
+def _org(ctx, name, kind, parent, **extra) -> Organization:
+    org = Organization.objects.filter(name=name, kind=kind, parent=parent).first()
+    if org is None:
+        org = Organization.objects.create(name=name, kind=kind, parent=parent, **extra)
+        ctx.count("organizations")
+    return org
+
+
+def _companies(ctx: DemoContext) -> list[tuple[Organization, Community, Decimal]]:
+    orgs = ctx.organizations
+    rows = []
+    for key, name, code, community_name, skill in COMPANIES:
+        if name:
+            company = _org(ctx, name, Kind.COMPANY, orgs["district"], legal_representative=f"{name[:1]}经理",
+                           credit_code=credit_code(ctx.rng(f"oversight.{key}")))
+            community = Community.objects.filter(code=code).first() or Community.objects.create(
+                code=code, name=community_name, company=company, residents_committee=orgs["residents_committee_2"])
+            orgs[key] = company
+        else:
+            company, community = orgs[key], ctx.communities.get(code)
+        if community is not None:
+            rows.append((company, community, skill))
+    return rows
+
+
+def _inspect(ctx, actor, rubric, company, community, quarter: str, skill: Decimal, rng) -> None:
+    if Inspection.objects.filter(company=company, community=community, quarter=quarter).exists():
+        return
+    items = []
+    for category in rubric.categories.all():
+        for item in category.items.all():
+            share = min(Decimal(1), skill + Decimal(rng.randint(-8, 8)) / 100)
+            items.append({"item": item, "points": (item.max_points * share).quantize(Decimal("0.5"))})
+    year, q = int(quarter[:4]), int(quarter[-1])
+    services.inspection_create(actor=actor, company=company, community=community, quarter=quarter, items=items,
+                               rubric=rubric, inspected_on=dt.date(year, 3 * q, 15),
+                               notes="季度日常检查：消防通道、保洁、门岗台账抽查。")
+    ctx.count("inspections")
+
+
+def load(ctx: DemoContext) -> None:
+    if "district" not in ctx.organizations:
+        return
+    actor = SystemActor()
+    rng = ctx.rng("oversight")
+    rubric = services.rubric_default_install(actor=actor)
+    companies = _companies(ctx)
+    district, subdistrict = ctx.organizations["district"], ctx.organizations["subdistrict"]
+
+    quarters = [f"2025Q{q}" for q in range(1, 5)] + [f"{CURRENT_YEAR}Q{q}" for q in range(1, 4)]
+    for company, community, skill in companies:
+        for quarter in quarters:
+            _inspect(ctx, actor, rubric, company, community, quarter, skill, rng)
+        if not AnnualAssessment.objects.filter(company=company, year=2025, district=district).exists():
+            score = (Decimal(100) * skill + rng.randint(-3, 5)).quantize(Decimal("0.5"))
+            services.annual_assessment_create(actor=actor, company=company, year=2025, score=min(score, Decimal(100)),
+                                              district=district, assessed_on=dt.date(2025, 12, 20))
+    if not EvaluationResult.objects.filter(jurisdiction=district, year=2025).exists():
+        services.evaluation_publish(actor=actor, jurisdiction=district, year=2025)
+    # 2026 Q2's ranking went in late, as happens; the dashboard flags it.
+    for quarter, day in (("2026Q1", dt.date(2026, 4, 8)), ("2026Q2", dt.date(2026, 7, 14))):
+        if not QuarterlyRanking.objects.filter(subdistrict=subdistrict, quarter=quarter).exists():
+            services.quarterly_ranking_submit(actor=actor, subdistrict=subdistrict, quarter=quarter, today=day)
+
+    failed = EvaluationResult.objects.filter(jurisdiction=district, year=2025, status="failed").first()
+    if failed is not None and not hasattr(failed, "rectification"):
+        services.rectification_issue(actor=actor, result=failed, requirements="完善消防设施，规范门岗登记和保洁作业。")
+
+    _qualification(ctx, actor, companies)
+    _miaozhuang(ctx, actor)
+    _renovation(ctx, actor)
+    ctx.log(f"行业监管：{Inspection.objects.count()} 次检查，{EvaluationResult.objects.count()} 条考评结果")
+
+
+def _qualification(ctx, actor, companies) -> None:
+    district = ctx.organizations["district"]
+    if not TrainingSession.objects.filter(organizer=district).exists():
+        for title, tier, trade, day in (("物业企业负责人专题培训", "leader", "", dt.date(2026, 5, 12)),
+                                        ("秩序维护员岗位培训", "staff", "秩序维护", dt.date(2026, 6, 3)),
+                                        ("业委会主任及委员培训", "committee", "", dt.date(2026, 7, 21))):
+            session = services.training_session_create(actor=actor, organizer=district, title=title, tier=tier,
+                                                       trade=trade, held_on=day)
+            for company, _community, _skill in companies:
+                services.training_attendance_record(actor=actor, session=session, name=f"{company.name}学员",
+                                                    company=company, attended=rng_bool(company.pk, session.pk))
+    if not Certificate.objects.exists():
+        for n, (company, _community, _skill) in enumerate(companies, start=1):
+            services.certificate_create(actor=actor, company=company, holder=f"{company.name[:2]}项目经理",
+                                        kind="manager", number=f"WYGLS-2024-{n:04d}", issued_on=dt.date(2024, 3, 1),
+                                        expires_on=dt.date(2027, 2, 28))
+            services.certificate_create(actor=actor, company=company, holder=f"{company.name[:2]}秩序维护员",
+                                        kind="operating", number=f"SGZ-2023-{n:04d}", issued_on=dt.date(2023, 9, 1),
+                                        expires_on=dt.date(2026, 8, 31))
+
+
+def rng_bool(*seeds) -> bool:
+    """Attendance of the demo: most are present, deterministically."""
+    return sum(seeds) % 5 != 0
+
+
+def _miaozhuang(ctx, actor) -> None:
+    community = ctx.communities.get("miaozhuang")
+    if community is None:
+        return
+    if not ServiceContract.objects.filter(community=community).exists():
+        services.service_contract_record(actor=actor, community=community, company=community.company,
+                                         phase="preliminary", signed_on=dt.date(2002, 6, 1),
+                                         start=dt.date(2002, 7, 1), notes="建设单位选聘的前期物业服务合同")
+    if not Honour.objects.filter(community=community).exists():
+        services.honour_create(actor=actor, community=community, level="municipal", year=2019,
+                               title="市级物业管理优秀住宅小区")
+
+
+def _renovation(ctx, actor) -> None:
+    city = _org(ctx, "潍坊市", Kind.CITY, None)
+    for name, target in RENOVATION:
+        district = _org(ctx, name, Kind.DISTRICT, city)
+        if not RenovationTarget.objects.filter(district=district, year=CURRENT_YEAR).exists():
+            services.renovation_target_set(actor=actor, district=district, year=CURRENT_YEAR, target=target)
+        for n in range(1, target + 1):
+            project_name = f"{name[:2]}老旧小区{n}号片区"
+            if RenovationProject.objects.filter(district=district, name=project_name).exists():
+                continue
+            project = services.renovation_project_create(
+                actor=actor, district=district, year=CURRENT_YEAR, name=project_name,
+                scope="楼体保温、雨污分流、增设停车位和健身设施", company=ctx.organizations.get("company"))
+            done = n == 1 and name in ("奎文区", "坊子区")
+            services.renovation_project_progress(actor=actor, project=project, progress=100 if done else 60,
+                                                 completed_on=dt.date(2026, 9, 30) if done else None)
+            if done:
+                services.renovation_subsidy_grant(actor=actor, project=project, amount=Decimal("50000.00"),
+                                                  granted_on=dt.date(2026, 10, 15))

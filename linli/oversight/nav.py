@@ -1,0 +1,38 @@
+"""The oversight entries of the shell's menu (collected by linli.web.context): one group per
+jurisdiction where the actor is a regulator, and a company's own results among personal items."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from linli.web.context import NavGroup, NavItem
+
+from .selectors import regulator_organizations
+
+
+def home_url(actor) -> str | None:
+    """Regulators land on the dashboard of their (highest) jurisdiction."""
+    orgs = regulator_organizations(actor)
+    return reverse("oversight:dashboard", args=[orgs[0].pk]) if orgs else None
+
+
+def personal_items(actor) -> list[NavItem]:
+    if not any("manager" in roles for roles in actor.company_roles.values()):
+        return []
+    return [NavItem(_("考评与信誉档案"), reverse("oversight:my_results"), ("my_results",))]
+
+
+def extra_groups(actor) -> list[NavGroup]:
+    groups = []
+    for org in regulator_organizations(actor):
+        jid = org.pk
+        groups.append(NavGroup(_("行业监管 · %(name)s") % {"name": org.name}, [
+            NavItem(_("监管看板"), reverse("oversight:dashboard", args=[jid]), ("dashboard",)),
+            NavItem(_("企业考评"), reverse("oversight:evaluation", args=[jid]),
+                    ("evaluation", "inspect", "inspection", "rectification", "company")),
+            NavItem(_("业委会与合同"), reverse("oversight:committees", args=[jid]), ("committees",)),
+            NavItem(_("培训与持证"), reverse("oversight:training", args=[jid]), ("training",)),
+            NavItem(_("优秀项目复核"), reverse("oversight:honours", args=[jid]), ("honours",)),
+            NavItem(_("老旧小区改造"), reverse("oversight:renovation", args=[jid]), ("renovation",)),
+            NavItem(_("信誉档案公示"), reverse("credit:index"), ()),
+        ]))
+    return groups

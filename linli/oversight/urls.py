@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "oversight"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my/", views.my_results, name="my_results"),
+    path("j/<int:jurisdiction_id>/", views.dashboard, name="dashboard"),
+    path("j/<int:jurisdiction_id>/evaluation/", views.evaluation_page, name="evaluation"),
+    path("j/<int:jurisdiction_id>/evaluation/publish/", views.publish, name="publish"),
+    path("j/<int:jurisdiction_id>/evaluation/annual/", views.annual_assessment, name="annual"),
+    path("j/<int:jurisdiction_id>/evaluation/ranking/", views.quarterly_ranking, name="ranking"),
+    path("j/<int:jurisdiction_id>/evaluation/rankings.xlsx", views.export_rankings, name="rankings_xlsx"),
+    path("j/<int:jurisdiction_id>/evaluation/statistics.xlsx", views.export_statistics, name="statistics_xlsx"),
+    path("j/<int:jurisdiction_id>/inspect/", views.inspection_new, name="inspect"),
+    path("j/<int:jurisdiction_id>/committees/", views.committees, name="committees"),
+    path("j/<int:jurisdiction_id>/training/", views.training, name="training"),
+    path("j/<int:jurisdiction_id>/honours/", views.honours, name="honours"),
+    path("j/<int:jurisdiction_id>/renovation/", views.renovation, name="renovation"),
+    path("inspections/<int:inspection_id>/", views.inspection_detail, name="inspection"),
+    path("photos/<int:photo_id>/", views.inspection_photo, name="photo"),
+    path("results/<int:result_id>/rectify/", views.rectify, name="rectify"),
+    path("rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"),
+    path("rectifications/<int:rectification_id>/<str:document>.pdf", views.rectification_pdf, name="rectification_pdf"),
+    path("companies/<int:company_id>/", views.company_file, name="company"),
+]
