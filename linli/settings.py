@@ -216,6 +216,14 @@ LINLI_NOTIFICATION_PROVIDER = os.environ.get(
     "LINLI_NOTIFICATION_PROVIDER", "linli.core.notify.SandboxProvider"
 )
 
+# Schedules and rules that differ between deployments (read where they are used, with these defaults).
+LINLI_BILLING_DAY = int(os.environ.get("LINLI_BILLING_DAY", "1"))  # day of the month of the billing run
+LINLI_BILLING_HOUR = int(os.environ.get("LINLI_BILLING_HOUR", "2"))
+LINLI_DAILY_REVIEW_AT = os.environ.get("LINLI_DAILY_REVIEW_AT", "17:30")  # 日清日审 snapshot time
+LINLI_SERVICE_AUTO_CLOSE_DAYS = int(os.environ.get("LINLI_SERVICE_AUTO_CLOSE_DAYS", "3"))
+# The sandbox payment provider signs its callbacks with this key (derived from SECRET_KEY if empty).
+LINLI_PAYMENT_SANDBOX_SECRET = os.environ.get("LINLI_PAYMENT_SANDBOX_SECRET", "")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
