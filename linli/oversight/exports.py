@@ -1,6 +1,7 @@
 """Rankings and statistics as .xlsx (openpyxl): what the regulator's office keeps in Excel."""
 
 import io
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -26,9 +27,10 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _number(value):
-    # Excel needs numbers to sort and sum; scores have two places, so float is exact enough to show.
-    return None if value is None else float(value)
+def _decimal(value):
+    # Scores kept in a published ranking are JSON strings; Excel needs numbers to sort and sum,
+    # and openpyxl writes a Decimal as a number cell.
+    return None if value is None else Decimal(str(value))
 
 
 def rankings_xlsx(rows: list[dict], rankings) -> bytes:
@@ -36,11 +38,11 @@ def rankings_xlsx(rows: list[dict], rankings) -> bytes:
     labels = {"recommended": _("推荐"), "normal": _("合格"), "failed": _("不及格"), None: _("待评")}
     _sheet(book, _("年度综合考评"), [_("名次"), _("物业服务企业"), _("日常考评(60%)"), _("年度考核(40%)"),
                                    _("综合得分"), _("结果")],
-           [[r["rank"], r["company"].name, _number(r["quarterly_avg"]), _number(r["annual"]), _number(r["total"]),
+           [[r["rank"], r["company"].name, r["quarterly_avg"], r["annual"], r["total"],
              labels[r["status"]]] for r in rows], first=True)
     _sheet(book, _("季度排名"), [_("季度"), _("街道办事处"), _("名次"), _("物业服务企业"), _("得分"), _("报送日期"),
                                _("逾期")],
-           [[k.quarter, k.subdistrict.name, row["rank"], row["name"], _number(row["score"]), k.submitted_on,
+           [[k.quarter, k.subdistrict.name, row["rank"], row["name"], _decimal(row["score"]), k.submitted_on,
              _("是") if k.late else _("否")] for k in rankings for row in k.rows])
     return _save(book)
 
@@ -49,10 +51,10 @@ def statistics_xlsx(hotline: list[dict], inspections, formation: list[dict]) -> 
     book = Workbook()
     _sheet(book, _("热线统计"), [_("物业服务企业"), _("受理"), _("办结"), _("按时办结率"), _("回访满意率"),
                                _("重复投诉率"), _("督办次数")],
-           [[r["company__name"], r["total"], r["resolved"], _number(r["on_time_rate"]),
-             _number(r["satisfaction_rate"]), _number(r["repeat_rate"]), r["urges"]] for r in hotline], first=True)
+           [[r["company__name"], r["total"], r["resolved"], r["on_time_rate"],
+             r["satisfaction_rate"], r["repeat_rate"], r["urges"]] for r in hotline], first=True)
     _sheet(book, _("检查记录"), [_("季度"), _("物业服务企业"), _("小区"), _("得分"), _("检查日期"), _("类型")],
-           [[i.quarter, i.company.name, i.community.name, _number(i.score), i.inspected_on, i.get_kind_display()]
+           [[i.quarter, i.company.name, i.community.name, i.score, i.inspected_on, i.get_kind_display()]
             for i in inspections])
     _sheet(book, _("业委会组建"), [_("小区"), _("具备组建条件"), _("业委会"), _("合同签订期限"), _("逾期")],
            [[r["community"].name, _("是") if r["eligible"] else _("否"), r["status"], r["deadline"],

@@ -99,7 +99,7 @@ def dashboard(request, jurisdiction_id):
             n=Count("served_communities", filter=Q(served_communities__in=communities)))],
         "formation": [{"name": _("已成立"), "value": summary["formed"], "key": "occupied"},
                       {"name": _("未成立"), "value": summary["eligible"] - summary["formed"], "key": "vacant"}],
-        "hotline": [{"name": r["company__name"], "value": float(r["on_time_rate"] * 100)}
+        "hotline": [{"name": r["company__name"], "value": r["on_time_rate"] * 100}
                     for r in hotline if r["on_time_rate"] is not None],
         "funds": [{"name": str(fund_labels.get(r["status"], r["status"])), "value": r["n"]} for r in funds],
         "evaluation": [{"name": str(status_labels.get(s, _("待评"))) if s else _("待评"),

@@ -167,8 +167,9 @@ def _request(request: ServiceRequest, notes: dict[int, str]) -> dict:
         "address": _address(request),
         "address_id": None,
         "zipcode": None,
-        "lat": float(community.latitude) if community.latitude is not None else None,
-        "long": float(community.longitude) if community.longitude is not None else None,
+        # Decimals: the JSON renderer writes them as numbers, the XML one as text.
+        "lat": community.latitude,
+        "long": community.longitude,
         "media_url": None,
     }
 

@@ -312,7 +312,7 @@ def _trend(qs: QuerySet, days: int, now: dt.datetime) -> list[dict]:
         row = by_day.get(day, {"resolved": 0, "on_time": 0})
         rate = ratio(row["on_time"], row["resolved"])
         result.append({"date": day.isoformat(), "resolved": row["resolved"], "on_time": row["on_time"],
-                       "rate": float(rate * 100) if rate is not None else None})
+                       "rate": rate * 100 if rate is not None else None})
     return result
 
 

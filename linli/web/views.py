@@ -162,12 +162,11 @@ def overview(request, community_id):
     charts = {
         "status": [{"key": s, "name": str(status_labels.get(s, s)), "value": n}
                    for s, n in sorted(data["by_status"].items())],
-        # Areas go to the chart as numbers: it draws them, nothing is computed from them.
-        "area": [{"name": z.label, "value": float(round(z.units_area, 2))} for z in zones if z.units_area],
+        "area": [{"name": z.label, "value": round(z.units_area, 2)} for z in zones if z.units_area],
     }
     unzoned = data["area"] - sum(z.units_area for z in zones)
     if unzoned:
-        charts["area"].append({"name": _("未分区"), "value": float(round(unzoned, 2))})
+        charts["area"].append({"name": _("未分区"), "value": round(unzoned, 2)})
     return render(request, "web/overview.html", {
         "community": community,
         "o": data,

@@ -4,6 +4,10 @@
    with the number resolved (bars) per day. */
 (function () {
   "use strict";
+  // Rates arrive as decimal strings ("85.00"), exact on the server; gaps stay null.
+  function numbers(values) {
+    return values.map(function (v) { return v === null ? null : Number(v); });
+  }
   var palette = ["#2563eb", "#dc2626", "#16a34a", "#f59e0b"];
 
   function options(kind, data) {
@@ -14,15 +18,15 @@
     if (kind === "bars") {
       base.xAxis = { type: "category", data: data.names, axisLabel: { interval: 0, rotate: data.names.length > 6 ? 30 : 0 } };
       base.yAxis = { type: "value", minInterval: 1 };
-      base.series = data.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, barMaxWidth: 24 }; });
+      base.series = data.series.map(function (s) { return { type: "bar", name: s.name, data: numbers(s.values), barMaxWidth: 24 }; });
     } else {
       base.color = ["#16a34a", "#93c5fd"];
       base.xAxis = { type: "category", data: data.names };
       base.yAxis = [{ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
                     { type: "value", minInterval: 1, splitLine: { show: false } }];
       base.series = data.series.map(function (s) {
-        return s.line ? { type: "line", name: s.name, data: s.values, connectNulls: true, smooth: true }
-                      : { type: "bar", name: s.name, data: s.values, yAxisIndex: 1, barMaxWidth: 14 };
+        return s.line ? { type: "line", name: s.name, data: numbers(s.values), connectNulls: true, smooth: true }
+                      : { type: "bar", name: s.name, data: numbers(s.values), yAxisIndex: 1, barMaxWidth: 14 };
       });
     }
     return base;

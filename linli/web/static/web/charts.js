@@ -7,6 +7,11 @@
   var keyColours = { occupied: "#16a34a", rented: "#2563eb", vacant: "#f59e0b", delivered: "#0891b2",
                      unsold: "#94a3b8" };
 
+  // Amounts arrive as decimal strings ("50058.54"): exact on the server, numbers only to draw.
+  function numeric(data) {
+    return data.map(function (d) { return Object.assign({}, d, { value: Number(d.value) }); });
+  }
+
   function coloured(data) {
     return data.map(function (d) {
       return keyColours[d.key] ? Object.assign({ itemStyle: { color: keyColours[d.key] } }, d) : d;
@@ -37,7 +42,7 @@
       var source = document.getElementById(el.dataset.source);
       if (!source) return;
       var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(options(el.dataset.chart, JSON.parse(source.textContent)));
+      chart.setOption(options(el.dataset.chart, numeric(JSON.parse(source.textContent))));
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
