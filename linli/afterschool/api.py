@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import NotFound
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import actor_for
@@ -41,10 +41,6 @@ from .models import (
     WorkingGroupMember,
 )
 from .pdf import agreement_pdf
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 class ReviewSerializer(serializers.Serializer):

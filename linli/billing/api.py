@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import NotFound, ValidationFailed
 from linli.core.masking import mask_phone
 from linli.core.tenancy import actor_for
@@ -46,10 +46,6 @@ from .periods import parse_period
 from .providers import payment_provider, provider_names
 from .receipts import receipt_pdf
 from .runs import bill_run_create
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 def money_field(**kwargs):

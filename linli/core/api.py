@@ -34,6 +34,11 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.selector(actor=actor_for(request.user))
 
 
+def scoped(selector, **kwargs) -> ScopedPrimaryKeyRelatedField:
+    """A reference field limited to what `selector(actor=…)` returns for the requesting actor."""
+    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
+
+
 class ServiceViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,

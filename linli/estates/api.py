@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import actor_for
 from linli.orgs.selectors import organization_list
@@ -32,10 +32,6 @@ from .models import (
     Unit,
     Zone,
 )
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 class CommunitySerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.tenancy import actor_for
 from linli.estates.selectors import community_list, unit_list
 from linli.orgs.selectors import organization_list
@@ -41,10 +41,6 @@ from .models import (
     Vote,
 )
 from .pdf import assembly_minutes_pdf
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 READ_AND_CREATE = ["get", "post", "head", "options"]

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import ServiceViewSet, scoped
 from linli.core.pagination import Pagination
 from linli.core.tenancy import actor_for
 
@@ -16,10 +16,6 @@ from . import selectors, services
 from .models import QUARTER_PATTERN, AnnualAssessment, CreditRecord, Inspection, Rubric
 
 SCORE = dict(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"))
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 class RubricSerializer(serializers.ModelSerializer):

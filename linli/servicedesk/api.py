@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linli.core.api import FirstRendererNegotiation, ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import ValidationFailed
 from linli.core.masking import mask_phone
 from linli.core.models import InboxMessage
@@ -36,10 +36,6 @@ from .models import (
     SlaPolicy,
     Team,
 )
-
-
-def scoped(selector, **kwargs):
-    return ScopedPrimaryKeyRelatedField(selector=selector, **kwargs)
 
 
 # Requests ----------------------------------------------------------------------------------
