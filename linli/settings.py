@@ -5,9 +5,11 @@ Production sets LINLI_SECRET_KEY, LINLI_DEBUG=0 and LINLI_ALLOWED_HOSTS (see doc
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,7 +25,8 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 DEBUG = env_flag("LINLI_DEBUG", "LINLI_SECRET_KEY" not in os.environ)
-SECRET_KEY = os.environ.get("LINLI_SECRET_KEY") or "dev-only-insecure-key-set-LINLI_SECRET_KEY-in-production"
+# The "django-insecure-" prefix makes `check --deploy` refuse the development key (security.W009).
+SECRET_KEY = os.environ.get("LINLI_SECRET_KEY") or "django-insecure-dev-only-set-LINLI_SECRET_KEY-in-production"
 ALLOWED_HOSTS = [h for h in os.environ.get("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LINLI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -41,6 +44,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "linli.core",
     "linli.orgs",
     "linli.estates",
@@ -49,24 +56,34 @@ INSTALLED_APPS = [
     "linli.governance",
     "linli.afterschool",
     "linli.oversight",
+    "linli.operations",
     "linli.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session: a database that is down while a session loads or saves is a 503 too.
+    "linli.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linli.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "linli.web.auth.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for a lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "linli.urls"
 WSGI_APPLICATION = "linli.wsgi.application"
 AUTH_USER_MODEL = "orgs.User"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -102,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica of the primary for the reports (docs/scale-out.md); every other read
+    # stays on the primary. Tests read the replica as the test database itself.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("LINLI_CONN_MAX_AGE", "0")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["linli.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,17 +153,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names once `collectstatic` has run (production); before that, plain
     # names that WhiteNoise serves straight from the apps' folders (a quick start).
+    # LINLI_STATIC_MANIFEST=1 asks for them before the first `collectstatic`, which writes them.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if (STATIC_ROOT / "staticfiles.json").exists()
+        if env_flag("LINLI_STATIC_MANIFEST", (STATIC_ROOT / "staticfiles.json").exists())
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Uploads (photos, proofs, proxies: LINLI_MAX_UPLOAD_MB; spreadsheets: LINLI_MAX_IMPORT_MB) are
+# checked by linli.core.uploads. Larger files spill from memory to a temporary file; the request
+# body outside files stays small.
+LINLI_MAX_UPLOAD_MB = int(os.environ.get("LINLI_MAX_UPLOAD_MB", "5"))
+LINLI_MAX_IMPORT_MB = int(os.environ.get("LINLI_MAX_IMPORT_MB", "20"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -180,7 +210,18 @@ SPECTACULAR_SETTINGS = {
         "BillStatusEnum": "linli.billing.models.Bill.Status",
         "MotionMatterEnum": "linli.governance.models.Matter",
         "FundUsageModeEnum": "linli.governance.models.FundUsage.Mode",
+        "VoteChannelEnum": "linli.governance.models.Vote.Channel",
+        "PaymentMethodEnum": "linli.billing.models.Payment.Method",
+        "WorkKindEnum": "linli.operations.models.WorkKind",
+        "TaskTemplateKindEnum": "linli.operations.models.TaskTemplate.Kind",
+        "PatrolCheckInMethodEnum": "linli.operations.models.PatrolCheckIn.Method",
+        "AssetKindEnum": "linli.operations.models.Asset.Kind",
+        "ProjectKindEnum": "linli.operations.models.Project.Kind",
     },
+    # The schema says what the API answers (errors, times; see linli/core/schema.py): the fuzz
+    # of .ci/fuzz holds every response to it.
+    "PREPROCESSING_HOOKS": ["linli.core.schema.drop_refused_operations"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "linli.core.schema.document_errors"],
 }
 
 CACHES = {
@@ -238,9 +279,49 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("LINLI_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("LINLI_HSTS_PRELOAD", True)
 
+# Behind nginx every request comes from the proxy; it passes the client's address in this header
+# (e.g. HTTP_X_REAL_IP), which login throttling then counts. Empty: the socket's peer address.
+LINLI_CLIENT_IP_HEADER = os.environ.get("LINLI_CLIENT_IP_HEADER", "")
+
+# Login throttling (DESIGN §8): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused, even with the right password, until the cool-off has passed.
+AXES_FAILURE_LIMIT = int(os.environ.get("LINLI_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LINLI_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "linli.web.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "linli.web.auth.client_ip"
+
+# The optional second factor (TOTP) of staff and regulators: the issuer names the account in the
+# authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("LINLI_OTP_ISSUER", "邻里")
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files or with the
+# request's nonce; nothing may frame the pages. Style attributes stay allowed (style-src-attr):
+# templates size progress bars with them and ECharts writes its tooltips as HTML with style
+# attributes; style elements and sheets still come only from our static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINLI_LOG_LEVEL", "INFO")},
+    # django-axes announces its configuration at every start; its lockout warnings still show.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

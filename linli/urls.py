@@ -12,7 +12,8 @@ urlpatterns = [
     path("open311/v2/", include("linli.servicedesk.open311")),
     path("school/", include("linli.afterschool.urls")),
     path("oversight/", include("linli.oversight.urls")),
+    path("ops/", include("linli.operations.urls")),
     path("credit/", include("linli.oversight.public_urls")),
     path("", include("linli.web.urls")),
 ]
-
+handler404 = "linli.core.api.page_not_found"

@@ -108,7 +108,7 @@ class GuardianSerializer(serializers.ModelSerializer):
     """Phones are shown in full only to those who must call the guardian (see selectors)."""
 
     school = scoped(selectors.school_list)
-    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    user = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Guardian
@@ -304,11 +304,6 @@ class AgreementSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class PdfRenderer(JSONRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
-
 class AgreementViewSet(ServiceViewSet):
     """POST e-signs a text (the current version of its kind) for an approved application;
     GET …/pdf/ is the signed document."""
@@ -320,7 +315,7 @@ class AgreementViewSet(ServiceViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer],
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer],
             content_negotiation_class=FirstRendererNegotiation)
     def pdf(self, request, pk=None):
         agreement = self.get_object()
@@ -390,6 +385,7 @@ class WorkingGroupMemberViewSet(ServiceViewSet):
     selector = selectors.working_group_member_list
     create_service = services.working_group_member_create
     update_service = services.working_group_member_update
+    service_object_name = "working_group_member"
 
 
 class DutyAssignmentSerializer(serializers.ModelSerializer):
@@ -408,6 +404,7 @@ class DutyAssignmentViewSet(ServiceViewSet):
     selector = selectors.duty_assignment_list
     create_service = services.duty_assignment_create
     update_service = services.duty_assignment_update
+    service_object_name = "duty_assignment"
 
 
 class DismissalSerializer(serializers.ModelSerializer):

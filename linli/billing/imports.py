@@ -14,9 +14,8 @@ from openpyxl import Workbook
 from linli.core.audit import audit_record
 from linli.core.errors import ValidationFailed
 from linli.core.tenancy import Actor
+from linli.core.uploads import XLSX, check_upload
 from linli.estates.imports import (
-    MAX_UPLOAD_BYTES,
-    XLSX_SIGNATURE,
     ImportRejected,
     _open_sheet,
     _read_bytes,
@@ -50,13 +49,7 @@ def meter_reading_import(*, actor: Actor, community: Community, period: str, fil
     period = str(parse_period(period))
     if file is None:
         raise ValidationFailed(_("请选择要导入的文件。"), fields={"file": [_("请选择文件。")]})
-    head = file.read(len(XLSX_SIGNATURE))
-    file.seek(0)
-    if not str(getattr(file, "name", "")).lower().endswith(".xlsx") or head != XLSX_SIGNATURE:
-        raise ValidationFailed(_("请上传 .xlsx 格式的 Excel 文件（可下载模板填写）。"),
-                               fields={"file": [_("文件类型不支持。")]})
-    if file.size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(_("文件不能超过 20 MB。"), fields={"file": [_("文件过大。")]})
+    check_upload(file, field="file", what=_("抄表文件"), kinds=(XLSX,))
     units = {(b, n): pk for b, n, pk in Unit.objects.filter(community=community)
              .values_list("building__name", "number", "id")}
     previous = {}

@@ -3,7 +3,10 @@ zone, building and unit with ageing, the cashier's daily settlement (日结) by 
 against collected by month. Each can be written to .xlsx.
 
 Collection rate of a period = paid on that period's bills ÷ billed for that period (DESIGN §6);
-`paid` includes credit used, so a prepaid bill counts as collected."""
+`paid` includes credit used, so a prepaid bill counts as collected.
+
+The aggregates read from the replica when there is one (linli/core/db_router.py); the cashier's
+daily settlement does not: it is read right after the payments it lists."""
 
 import datetime as dt
 import io
@@ -14,6 +17,7 @@ from django.db.models import Case, Count, F, Min, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from linli.core.db_router import replica_reads
 from linli.core.money import MoneyField
 from linli.estates.imports import _SheetWriter
 from linli.estates.models import Community, Zone
@@ -46,6 +50,7 @@ def _totals(bills) -> Collection:
     return Collection(sums["billed"] or ZERO, sums["collected"] or ZERO)
 
 
+@replica_reads
 def collection(*, community: Community, period: str) -> Collection:
     return _totals(Bill.objects.filter(community=community, period=period))
 
@@ -63,6 +68,7 @@ def zone_labels(community: Community) -> dict[int | None, str]:
     return labels
 
 
+@replica_reads
 def collection_by_zone(*, community: Community, first: Period, last: Period) -> list[dict]:
     """Rows (period, zone, billed, collected, rate), newest period first, zones by name."""
     labels = zone_labels(community)
@@ -78,6 +84,7 @@ def collection_by_zone(*, community: Community, first: Period, last: Period) -> 
     return sorted(result, key=lambda r: (-int(r["period"].replace("-", "")), r["zone"]))
 
 
+@replica_reads
 def monthly_totals(*, community: Community, last: Period, months: int = 12) -> list[dict]:
     """Billed and collected for each of the last `months` periods (the dashboard chart)."""
     first = last.shift(-(months - 1))
@@ -103,6 +110,7 @@ GROUPS = {
 }
 
 
+@replica_reads
 def arrears(*, community: Community, on: dt.date, group: str = "building") -> list[dict]:
     """What is owed on `on`, by zone, building or unit, split by the age of the bills: up to 1,
     3, 6 and 12 months old, and older (a bill of this month is 0 months old)."""

@@ -23,6 +23,7 @@ from .models import (
     Account,
     Bill,
     BillingRun,
+    BillLine,
     CommonLedgerEntry,
     CommonSpending,
     FeeRule,
@@ -91,6 +92,16 @@ def meter_reading_list(*, actor: Actor) -> QuerySet[MeterReading]:
 def bill_list(*, actor: Actor) -> QuerySet[Bill]:
     return _scoped(Bill.objects.select_related("unit", "unit__building"), actor, billing_community_ids(actor),
                    own=Q(unit_id__in=actor.own_unit_ids))
+
+
+def bill_line_rows_attach(bills: list[Bill]) -> None:
+    """Set each bill's `line_rows`: its lines as (kind, description, quantity, rate, amount), in order."""
+    rows: dict[int, list[tuple]] = {bill.pk: [] for bill in bills}
+    for bill_id, *row in (BillLine.objects.filter(bill_id__in=rows).order_by("bill_id", "id")
+                          .values_list("bill_id", "kind", "description", "quantity", "rate", "amount")):
+        rows[bill_id].append(tuple(row))
+    for bill in bills:
+        bill.line_rows = rows[bill.pk]
 
 
 def payment_list(*, actor: Actor) -> QuerySet[Payment]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,16 @@ from .models import (
 )
 from .periods import parse_period
 from .providers import payment_provider
+
+# Sent after a payment or its reversal commits, with `community_id` and `unit_id`: other apps act
+# on what a unit now owes (operations restarts access cards stopped for parking arrears).
+payments_changed = Signal()
+
+
+def _announce_payments_changed(community_id: int, unit_id: int) -> None:
+    # Robust: a receiver that fails is logged, and never turns a recorded payment into an error.
+    transaction.on_commit(lambda: payments_changed.send(sender=Payment, community_id=community_id, unit_id=unit_id),
+                          robust=True)
 
 
 def _same_community(community_id: int, **refs) -> None:
@@ -246,6 +257,7 @@ def payment_record(*, actor: Actor, unit: Unit, amount, method: str, idempotency
         if existing is None:
             raise
         return _replay(existing, unit, amount, method), False
+    _announce_payments_changed(community.pk, unit.pk)
     return payment, True
 
 
@@ -296,6 +308,7 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str) -> Payment:
             "reversal": reversal.pk, "receipt_no": payment.receipt_no, "amount": payment.amount, "reason": reason,
             "credit_taken": taken, "credit_unspent": shortfall,
         })
+    _announce_payments_changed(payment.community_id, payment.unit_id)
     return reversal
 
 

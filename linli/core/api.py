@@ -1,11 +1,27 @@
 """API plumbing shared by every app: actor-scoped reference fields and the thin viewset
 that hands writes to services."""
 
+from django.http import JsonResponse
+from django.urls import path
+from django.views import defaults
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from .errors import NotFound
 from .tenancy import actor_for
+
+
+def page_not_found(request, exception):
+    """handler404: a URL under /api/ that matches no endpoint (an id that is not a number, say)
+    answers in the API's error shape, not with the HTML page meant for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_message), "code": NotFound.code, "fields": {}},
+                            status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -77,3 +93,20 @@ class ServiceViewSet(
         name = self.service_object_name or instance._meta.model_name
         instance = type(self).update_service(actor=self.actor, **{name: instance}, changes=serializer.validated_data)
         return Response(self.get_serializer(instance).data)
+
+
+class PingView(APIView):
+    """Liveness of the web tier without touching the database: for the proxy's health check and
+    as the constant baseline of bench/api_load.py (the same stack, no query)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="ping", responses=inline_serializer("Ping", {"ok": serializers.BooleanField()}))
+    def get(self, request):
+        """Always {"ok": true}: the application server answers."""
+        return Response({"ok": True})
+
+
+# Collected by linli/api_urls.py.
+paths = [path("ping/", PingView.as_view(), name="api-ping")]

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Conflict, LinliError, NotFound
+from .middleware import database_unavailable_response, database_unreachable
 from .services import validation_failed_from
 
 
@@ -39,6 +40,8 @@ def _first_message(fields) -> str | None:
 
 def exception_handler(exc, context):
     """Every error leaves the API as {"detail", "code", "fields"} (DESIGN §3)."""
+    if database_unreachable(exc):
+        return database_unavailable_response(context["request"], exc)
     if isinstance(exc, DjangoValidationError):
         exc = validation_failed_from(exc)
     elif isinstance(exc, (Http404, exceptions.NotFound)):

@@ -41,3 +41,12 @@ class Conflict(LinliError):
     status = 409
     code = "conflict"
     default_message = _("与现有数据冲突。")
+
+
+class DatabaseUnavailable(LinliError):
+    """The database cannot be reached (down, restarting, out of connections): nothing the
+    client did wrong, and worth trying again shortly (with `Retry-After`)."""
+
+    status = 503
+    code = "database_unavailable"
+    default_message = _("数据库暂时无法连接，请稍后重试。")

@@ -270,6 +270,7 @@ class ParkingSpaceViewSet(ServiceViewSet):
     selector = selectors.parking_space_list
     create_service = services.parking_space_create
     update_service = services.parking_space_update
+    service_object_name = "parking_space"
 
 
 class PremisesSerializer(serializers.ModelSerializer):

@@ -32,13 +32,13 @@ from linli.core.audit import audit_record
 from linli.core.errors import LinliError, ValidationFailed
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import Actor
+from linli.core.uploads import XLSX, check_upload
 
 from . import selectors
 from .models import Building, Community, ImportJob, Owner, Ownership, Unit, Zone
 from .validators import clean_id_number, clean_phone
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 500
 MAX_REPORTED_ERRORS = 1000
 
@@ -650,7 +650,6 @@ def _validate(sheet, report) -> _Plan:
 
 # Jobs -------------------------------------------------------------------------------------
 
-XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 def import_job_create(*, actor: Actor, community: Community, file) -> ImportJob:
@@ -659,13 +658,7 @@ def import_job_create(*, actor: Actor, community: Community, file) -> ImportJob:
     if file is None:
         raise ValidationFailed(_("请选择要导入的文件。"), fields={"file": [_("请选择文件。")]})
     name = os.path.basename(getattr(file, "name", "") or "")
-    head = file.read(len(XLSX_SIGNATURE))
-    file.seek(0)
-    if not name.lower().endswith(".xlsx") or head != XLSX_SIGNATURE:
-        raise ValidationFailed(_("请上传 .xlsx 格式的 Excel 文件（可下载模板填写）。"),
-                               fields={"file": [_("文件类型不支持。")]})
-    if file.size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(_("文件不能超过 20 MB。"), fields={"file": [_("文件过大。")]})
+    check_upload(file, field="file", what=_("导入文件"), kinds=(XLSX,))
     from .tasks import run_import_job  # tasks imports this module
 
     with transaction.atomic():

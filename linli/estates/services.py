@@ -14,6 +14,7 @@ from linli.core.errors import NotFound, PermissionDenied, ValidationFailed
 from linli.core.notify import notification_provider
 from linli.core.services import full_clean_or_fail, record_create, record_update
 from linli.core.tenancy import Actor
+from linli.core.uploads import DOCUMENTS, check_upload
 
 from .models import (
     BindingRequest,
@@ -314,17 +315,10 @@ def owner_invitation_redeem(*, code: str, username: str, password: str):
     return user
 
 
-PROOF_SIGNATURES = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG": "png"}
-PROOF_MAX_BYTES = 5 * 1024 * 1024
-
-
 def _check_proof(proof) -> None:
-    if proof.size > PROOF_MAX_BYTES:
-        raise ValidationFailed(_("证明材料不能超过 5 MB。"), fields={"proof": [_("文件过大。")]})
-    head = proof.read(8)
-    proof.seek(0)
-    if not any(head.startswith(sig) for sig in PROOF_SIGNATURES):
-        raise ValidationFailed(_("证明材料须为 PDF、JPG 或 PNG 文件。"), fields={"proof": [_("文件类型不支持。")]})
+    if proof is None:
+        raise ValidationFailed(fields={"proof": [_("请上传房产证、购房合同等证明材料。")]})
+    check_upload(proof, field="proof", what=_("证明材料"), kinds=DOCUMENTS)
 
 
 def binding_request_create(*, actor: Actor, community: Community, building_name: str, unit_number: str, name: str,

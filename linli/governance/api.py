@@ -4,6 +4,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -147,7 +148,7 @@ class VoteSerializer(serializers.ModelSerializer):
     owner = scoped(selectors.owner_choices)
     choice = serializers.ChoiceField(choices=Vote.Choice.choices)
     proxy = scoped(selectors.proxy_list, allow_null=True, required=False, default=None)
-    proxy_holder = serializers.CharField(source="proxy.holder_name", read_only=True, default=None)
+    proxy_holder = serializers.CharField(source="proxy.holder_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Vote
@@ -564,7 +565,8 @@ class FundUsageViewSet(GovernanceViewSet):
 
 class FundEntrySerializer(serializers.ModelSerializer):
     unit = scoped(unit_list)
-    kind = serializers.ChoiceField(choices=[FundEntry.Kind.FIRST_DEPOSIT, FundEntry.Kind.TOP_UP],
+    # Every kind is read back (interest and withdrawals are posted by the fund's own services); only two are entered.
+    kind = serializers.ChoiceField(choices=FundEntry.Kind.choices,
                                    help_text="录入：first_deposit（按 rate × 建筑面积）或 top_up（amount）。")
     rate = serializers.DecimalField(max_digits=10, decimal_places=2, write_only=True, required=False,
                                     help_text="首期交存标准（元/m²）")
@@ -574,6 +576,11 @@ class FundEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "kind", "amount", "rate", "balance", "usage", "memo", "at"]
         read_only_fields = ["balance", "usage", "at"]
         extra_kwargs = {"amount": {"required": False}}
+
+    def validate_kind(self, kind):
+        if kind not in (FundEntry.Kind.FIRST_DEPOSIT, FundEntry.Kind.TOP_UP):
+            raise serializers.ValidationError(_("只能录入首期交存（first_deposit）或续筹（top_up）。"))
+        return kind
 
 
 class FundEntryFilter(filters.FilterSet):

@@ -1,13 +1,25 @@
 from django.urls import path
 from django_filters import rest_framework as filters
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
+from linli.core.errors import PermissionDenied
+from linli.core.masking import mask_email, mask_phone
+from linli.core.tenancy import actor_for
+from linli.web.auth import LockedOut, lockout_message
 
 from . import selectors, services
-from .models import Membership, Organization, User
+from .models import Membership, Organization, Role, User
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -45,6 +57,26 @@ class UserSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             fields["password"].required = False
         return fields
+
+    def to_representation(self, instance):
+        """Phones and e-mail addresses in full for the person, the admin and whoever employs them
+        (their company's manager, their school's admin); masked for everyone else who can list
+        them, such as a regulator looking at the committee members of their jurisdiction."""
+        data = super().to_representation(instance)
+        if not self._sees_in_full(instance):
+            data["phone"] = mask_phone(data["phone"])
+            data["email"] = mask_email(data["email"])
+        return data
+
+    def _sees_in_full(self, user) -> bool:
+        cache = self.context.setdefault("_linli_personal", {})  # shared by a list's rows: one query
+        if "ids" not in cache:
+            actor = actor_for(self.context["request"].user)
+            cache["admin"] = actor.is_admin
+            employer = {m.organization_id for m in actor.memberships if m.role in {Role.MANAGER, Role.SCHOOL_ADMIN}}
+            cache["ids"] = set() if actor.is_admin else {actor.user.pk, *User.objects.filter(
+                Q(memberships__organization_id__in=employer) | Q(created_by=actor.user)).values_list("pk", flat=True)}
+        return cache["admin"] or user.pk in cache["ids"]
 
 
 class UserViewSet(ServiceViewSet):
@@ -92,11 +124,40 @@ class MembershipViewSet(ServiceViewSet):
     update_service = services.membership_update
 
 
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Throttled against password guessing."""
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(required=False, allow_blank=True, write_only=True,
+                                      help_text="动态验证码：已启用动态验证码的账号必填（6 位数字）。")
 
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"[, "otp_token"]} → {"token"}. Rate-limited per address, and a
+    username+address with too many failures is locked for a while (django-axes, 429 "locked_out").
+    An account with a confirmed authenticator also needs its current code (403 "otp_required")."""
+
+    serializer_class = TokenRequestSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(lockout_message())
+            raise ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        code = serializer.validated_data.get("otp_token", "").strip()
+        # An empty code is not an attempt: django-otp slows down each device after a wrong one.
+        if device is not None and not (code and device.verify_token(code)):
+            raise PermissionDenied(_("该账号已启用动态验证码，请在 otp_token 中提供验证器应用当前显示的 6 位数字。"),
+                                   code="otp_required", fields={"otp_token": [_("动态验证码不正确或已过期。")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 # Collected by linli/api_urls.py.

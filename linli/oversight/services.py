@@ -13,6 +13,7 @@ from linli.core.audit import audit_record
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.services import full_clean_or_fail, model_snapshot, record_create, record_update
 from linli.core.tenancy import Actor
+from linli.core.uploads import CONTENT_TYPES, JPEG, PNG, check_upload
 from linli.estates.models import Community
 from linli.orgs.models import Membership, Organization
 from linli.orgs.selectors import organization_ancestor_ids, organization_descendant_ids
@@ -62,8 +63,6 @@ DEFAULT_RUBRIC = [
         ("业主满意度", 8), ("投诉处理及时率", 6), ("重复投诉与督办情况", 6)]),
 ]
 
-PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 RECTIFICATION_DAYS = 30
 
 
@@ -132,14 +131,7 @@ def _item_points(rubric: Rubric, items: list[dict]) -> list[tuple[RubricItem, De
 
 
 def _check_photo(photo) -> str:
-    if photo.size > PHOTO_MAX_BYTES:
-        raise ValidationFailed(_("照片不能超过 5 MB。"), fields={"photos": [_("文件过大。")]})
-    head = photo.read(8)
-    photo.seek(0)
-    content_type = next((t for sig, t in PHOTO_SIGNATURES.items() if head.startswith(sig)), None)
-    if content_type is None:
-        raise ValidationFailed(_("照片须为 JPG 或 PNG 文件。"), fields={"photos": [_("文件类型不支持。")]})
-    return content_type
+    return CONTENT_TYPES[check_upload(photo, field="photos", what=_("照片"), kinds=(JPEG, PNG))]
 
 
 def inspection_create(*, actor: Actor, company: Organization, community: Community, quarter: str,

@@ -62,8 +62,11 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_null=True, default=None,
                                       help_text="业主自己报事为 owner，监管部门转办为 hotline；员工登记默认 phone。")
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
-    assignee_name = serializers.StringRelatedField(source="assignee", read_only=True)
+    assignee_name = serializers.StringRelatedField(source="assignee", read_only=True, allow_null=True)
     photos = RequestPhotoSerializer(many=True, read_only=True)
+    # Declared because a read-only model field loses `blank`: "" until the return visit.
+    satisfaction = serializers.ChoiceField(choices=ServiceRequest.Satisfaction.choices, allow_blank=True,
+                                           read_only=True)
 
     class Meta:
         model = ServiceRequest
@@ -263,7 +266,7 @@ class ServiceRequestViewSet(ServiceViewSet):
 
     @extend_schema(methods=["GET"], responses=RequestEventSerializer(many=True))
     @extend_schema(methods=["POST"], request=RequestNoteSerializer, responses={201: RequestEventSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request, pk=None):
         """The request's history; POST adds a progress note (staff) or a message (requester)."""
         obj = self.get_object()
@@ -388,6 +391,7 @@ class SlaPolicyViewSet(ServiceViewSet):
     selector = selectors.sla_policy_list
     create_service = services.sla_policy_create
     update_service = services.sla_policy_update
+    service_object_name = "sla_policy"
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -456,6 +460,10 @@ class DailyReviewSerializer(serializers.Serializer):
     no_note_today = serializers.ListField(child=serializers.IntegerField(), help_text="超过一天未办结且当日无公开进展")
     reopened = serializers.ListField(child=serializers.IntegerField(), help_text="当日重新打开")
     repeats = serializers.ListField(child=serializers.IntegerField(), help_text="当日的重复投诉")
+    sections = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="其他模块登记的日审栏目（如漏巡点位 patrol_missed、逾期保洁绿化任务 env_overdue），"
+                  "每行为 {\"cells\": [文本…], \"url\": 链接}", required=False)
 
 
 class DailyReviewQuery(serializers.Serializer):

@@ -15,6 +15,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from linli.web.pdf import BODY, FONT, TITLE
 
+from .review_sections import review_sections
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -25,7 +27,8 @@ def review_lists() -> list[tuple[str, str]]:
 
 def review_counts(review: dict) -> list[tuple[str, int]]:
     return [(_("当日新增"), review["new"]), (_("当日办结"), review["resolved"]), (_("日终未办结"), review["open"])] + [
-        (label, len(review[key])) for key, label in review_lists()]
+        (label, len(review[key])) for key, label in review_lists()] + [
+        (title, len(rows)) for _key, title, _columns, rows in review_sections(review)]
 
 
 def _columns() -> list[str]:
@@ -59,6 +62,15 @@ def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
             sheet.append(_row(request))
         for column, width in zip("ABCDEFGHI", (8, 8, 10, 30, 24, 10, 10, 17, 17)):
             sheet.column_dimensions[column].width = width
+    for _key, title, columns, section_rows in review_sections(review):
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in section_rows:
+            sheet.append(row["cells"])
+        for column in sheet.iter_cols(min_row=1, max_row=1):
+            sheet.column_dimensions[column[0].column_letter].width = 20
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -84,6 +96,12 @@ def review_pdf(*, community, review: dict, rows: dict) -> bytes:
             story.append(Table(data, style=style, repeatRows=1,
                                colWidths=[14 * mm, 14 * mm, 18 * mm, 60 * mm, 48 * mm, 18 * mm, 20 * mm, 28 * mm,
                                           28 * mm]))
+        story.append(Spacer(1, 4 * mm))
+    for _key, title, columns, section_rows in review_sections(review):
+        story.append(Paragraph(escape(f"{title}（{len(section_rows)}）"), BODY))
+        if section_rows:
+            data = [list(columns)] + [[Paragraph(escape(v), cell) for v in r["cells"]] for r in section_rows]
+            story.append(Table(data, style=style, repeatRows=1))
         story.append(Spacer(1, 4 * mm))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=landscape(A4), title=_("日清日审"), leftMargin=12 * mm, rightMargin=12 * mm,

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from linli.core.db_router import replica_reads
 from linli.core.errors import NotFound, PermissionDenied
 from linli.core.models import InboxMessage
 from linli.core.tenancy import Actor
@@ -29,6 +30,7 @@ from .models import (
     Status,
     Team,
 )
+from .review_sections import sections_compute
 from .services import FOLLOW_UP_KINDS
 
 
@@ -134,7 +136,9 @@ def daily_review_compute(*, community_id: int, date: dt.date) -> dict:
     resolved_at, created_at, resolve_by) that also holds what the lists need (see
     ServiceRequest.Meta.indexes): the still-unresolved part is small, and the resolved-after
     part is small for any recent day and read from the index alone for an old one. For a day
-    after today the same formulas give what the review will show if nothing changes."""
+    after today the same formulas give what the review will show if nothing changes. Other
+    apps' sections (missed patrol checkpoints, overdue cleaning …, see review_sections) come
+    under "sections"."""
     start, end = day_bounds(date)
     # Unordered: the models' default order (by id) would lead the planner to walk the whole
     # community in id order instead of the index ranges.
@@ -164,6 +168,7 @@ def daily_review_compute(*, community_id: int, date: dt.date) -> dict:
         "no_note_today": sorted(set(older) - followed_up),
         "reopened": sorted(set(events.filter(kind=RequestEvent.Kind.REOPEN).values_list("request_id", flat=True))),
         "repeats": sorted(_ids(requests.filter(created_at__gte=start, created_at__lt=end, repeat_of__isnull=False))),
+        "sections": sections_compute(community_id, date),
     }
 
 
@@ -231,6 +236,7 @@ def hotline_community_list(*, actor: Actor) -> QuerySet[Community]:
 
 
 # Statistics (the evaluation of companies reuses company_service_stats) -----------------------
+# Aggregates over many requests: read from the replica when there is one (linli/core/db_router.py).
 
 RATE = Decimal("0.0001")
 
@@ -269,6 +275,7 @@ def _with_rates(row: dict) -> dict:
     return row
 
 
+@replica_reads
 def company_service_stats(*, actor: Actor, start: dt.date, end: dt.date, company_ids=None,
                           community_ids=None) -> list[dict]:
     """Per company, for requests filed from `start` to `end` (inclusive) in the actor's scope:
@@ -316,6 +323,7 @@ def _trend(qs: QuerySet, days: int, now: dt.datetime) -> list[dict]:
     return result
 
 
+@replica_reads
 def dashboard(*, actor: Actor, community_ids, days: int = 30, now: dt.datetime | None = None) -> dict:
     """Open and overdue by category, the on-time trend, and the period's figures."""
     now = now or timezone.now()

@@ -19,6 +19,7 @@ from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFa
 from linli.core.notify import notify_phone, notify_users
 from linli.core.services import full_clean_or_fail, record_create, record_update
 from linli.core.tenancy import Actor, SystemActor
+from linli.core.uploads import CONTENT_TYPES, IMAGES, check_upload
 from linli.estates.models import Community, Unit, Zone
 from linli.orgs.models import Role, User
 
@@ -72,8 +73,6 @@ DEFAULT_CATEGORIES = [
 ]
 REPEAT_WINDOW = dt.timedelta(days=30)
 REOPEN_WINDOW = dt.timedelta(days=30)
-PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTOS_PER_REQUEST = 9
 # Notes by staff that count as the day's reply to the requester (日日跟踪，及时回复).
 FOLLOW_UP_KINDS = (RequestEvent.Kind.NOTE, RequestEvent.Kind.HOLD, RequestEvent.Kind.RESUME)
@@ -331,18 +330,7 @@ def team_update(*, actor: Actor, team: Team, changes: dict) -> Team:
 # Filing ----------------------------------------------------------------------------------
 
 def _check_photo(photo) -> str:
-    if photo.size > PHOTO_MAX_BYTES:
-        message = _("每张照片不能超过 5 MB。")
-        raise ValidationFailed(message, fields={"photos": [message]})
-    head = photo.read(12)
-    photo.seek(0)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    for signature, content_type in PHOTO_TYPES.items():
-        if head.startswith(signature):
-            return content_type
-    message = _("照片须为 JPEG、PNG 或 WebP 图片。")
-    raise ValidationFailed(message, fields={"photos": [message]})
+    return CONTENT_TYPES[check_upload(photo, field="photos", what=_("照片"), kinds=IMAGES)]
 
 
 def _save_photos(actor: Actor, request: ServiceRequest, photos, stage: str) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.db_router import reads_from_replica
 from linli.core.errors import LinliError, ValidationFailed
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
@@ -28,6 +29,7 @@ from linli.web.views import _error_text, _label_zones, _safe_next
 from . import exports, selectors, services
 from .forms import PUBLIC_PLACE, ActionForm, PolicyForm, RequestForm
 from .models import OPEN_STATUSES, Channel, Kind, ServiceRequest, SlaPolicy, Status
+from .review_sections import review_sections
 from .sla import DEFAULT_SLA
 
 PAGE_SIZE = 30
@@ -309,6 +311,7 @@ def review(request, community_id):
         "is_kept": not live and kept.filter(date=date).exists(),
         "kept": kept[:KEPT_SHOWN], "counts": exports.review_counts(data),
         "lists": [(key, label, rows[key]) for key, label in exports.review_lists()],
+        "sections": review_sections(data),
         "previous": date - dt.timedelta(days=1), "next": date + dt.timedelta(days=1),
         "review_at": services.review_time(), "now": timezone.now(),
     })
@@ -318,15 +321,19 @@ def review(request, community_id):
 def review_export(request, community_id, fmt):
     actor, community = _community(request, community_id, "servicedesk.review")
     date = _review_date(request)
-    data = selectors.daily_review(actor=actor, community=community, date=date, live=request.GET.get("live") == "1")
-    rows = selectors.review_rows(actor=actor, community=community, review=data)
-    filename = f"{community.name}-日清日审-{date.isoformat()}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.review_xlsx(community=community, review=data, rows=rows),
-                                content_type=exports.XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(exports.review_pdf(community=community, review=data, rows=rows),
-                                content_type="application/pdf")
+    # A document of a day, read from the replica when there is one; the page itself stays on
+    # the primary, where a note just added shows at once.
+    with reads_from_replica():
+        data = selectors.daily_review(actor=actor, community=community, date=date,
+                                      live=request.GET.get("live") == "1")
+        rows = selectors.review_rows(actor=actor, community=community, review=data)
+        filename = f"{community.name}-日清日审-{date.isoformat()}.{fmt}"
+        if fmt == "xlsx":
+            response = HttpResponse(exports.review_xlsx(community=community, review=data, rows=rows),
+                                    content_type=exports.XLSX_CONTENT_TYPE)
+        else:
+            response = HttpResponse(exports.review_pdf(community=community, review=data, rows=rows),
+                                    content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

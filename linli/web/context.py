@@ -15,6 +15,8 @@ from django.utils.translation import pgettext
 from linli.core.tenancy import Actor, actor_for
 from linli.estates import selectors
 
+from .auth import offers_second_factor
+
 SESSION_KEY = "linli_community_id"
 
 
@@ -117,6 +119,8 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
             groups += module.extra_groups(actor)
     if actor.is_admin:
         groups.append(NavGroup(_("平台"), [NavItem(_("系统管理"), reverse("admin:index"), ())]))
+    if offers_second_factor(actor):
+        groups.append(NavGroup(_("账号"), [NavItem(_("登录安全"), reverse("web:otp_setup"), ("otp_setup",))]))
     return groups
 
 
@@ -128,6 +132,8 @@ def navigation(request):
     community = current_community(request, actor)
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match is not None else None
+    if current == "otp_verify":
+        return {}  # half signed in: nothing to navigate to until the code is entered
     groups = navigation_groups(actor, community)
     for group in groups:
         for item in group.items:

@@ -3,7 +3,6 @@ a service's LinliError is shown on the form by `show_error`."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.errors import LinliError
 from linli.estates.models import Owner, Resident, Unit
 
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_LOCK_SECONDS = 15 * 60
+from .auth import lockout_message
 
 
 def show_error(form: forms.Form, exc: LinliError) -> None:
@@ -28,28 +26,31 @@ def show_error(form: forms.Form, exc: LinliError) -> None:
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, with a plain message and a lock after repeated failures
-    (DESIGN §8: login throttling), per username and address."""
+    """Django's login form, with a plain message, and django-axes' lockout (DESIGN §8: login
+    throttling, per username and address) said as such rather than as a wrong password."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码错误。"),
-        "throttled": _("登录失败次数过多，请 15 分钟后再试。"),
     }
 
-    def _throttle_key(self) -> str:
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return f"linli:login-failures:{address}:{(self.data.get('username') or '').lower()}"
-
     def clean(self):
-        key = self._throttle_key()
-        if cache.get(key, 0) >= LOGIN_FAILURES_ALLOWED:
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             return super().clean()
         except ValidationError:
-            cache.set(key, cache.get(key, 0) + 1, LOGIN_LOCK_SECONDS)
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(lockout_message(), code="locked_out") from None
             raise
+
+
+class OTPCodeForm(forms.Form):
+    code = forms.RegexField(label=_("动态验证码"), regex=r"^\s*\d{6}\s*$", max_length=12,
+                            error_messages={"invalid": _("请输入验证器应用中显示的 6 位数字。")},
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                          "autofocus": True}))
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
 
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

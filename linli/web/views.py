@@ -19,21 +19,34 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linli.core.errors import LinliError
 from linli.core.tenancy import actor_for
+from linli.core.uploads import CONTENT_TYPES, sniff
 from linli.estates import selectors, services
 from linli.estates.models import BindingRequest, Ownership, Resident, Unit
 
+from .auth import (
+    confirmed_device,
+    offers_second_factor,
+    otpauth_uri,
+    qr_svg,
+    second_factor_confirm,
+    second_factor_remove,
+)
 from .context import app_nav_modules, community_list_title, remember_community
 from .forms import (
     ActivateForm,
     BindRequestForm,
     InviteForm,
     LoginForm,
+    OTPCodeForm,
     OwnerForm,
     ResidentForm,
     ReviewForm,
@@ -94,6 +107,52 @@ def _label_zones(zones) -> list:
 class SignInView(LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+@login_required
+def otp_verify(request):
+    """The second step of signing in for a user with a confirmed authenticator."""
+    device = confirmed_device(request.user)
+    if device is None or request.user.is_verified():
+        return redirect(_safe_next(request, reverse("web:home")))
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request, reverse("web:home")))
+        form.add_error("code", _("验证码不正确或已过期，请输入验证器应用中当前显示的数字。"))
+    return render(request, "web/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+def otp_setup(request):
+    """Staff and regulators add an authenticator app (TOTP) as a second factor, or remove it.
+    The key is shown as a QR code and as text; a code from the app confirms it."""
+    if not offers_second_factor(actor_for(request.user)):
+        raise Http404
+    device = confirmed_device(request.user)
+    if device is not None:
+        if request.method == "POST" and request.POST.get("action") == "remove":
+            second_factor_remove(actor=actor_for(request.user), user=request.user)
+            messages.success(request, _("已停用动态验证码，今后登录只需密码。"))
+            return redirect("web:otp_setup")
+        return render(request, "web/otp_setup.html", {"device": device})
+    pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=request.user, name=_("验证器应用"), confirmed=False)
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if pending.verify_token(form.cleaned_data["code"]):
+            second_factor_confirm(actor=actor_for(request.user), device=pending)
+            otp_login(request, pending)
+            messages.success(request, _("动态验证码已启用：今后登录时，输入密码后还需输入验证器应用中的 6 位数字。"))
+            return redirect("web:otp_setup")
+        form.add_error("code", _("验证码不正确，请确认手机时间准确后输入当前显示的数字。"))
+    uri = otpauth_uri(pending)
+    return render(request, "web/otp_setup.html", {
+        "form": form, "uri": uri, "qr": mark_safe(qr_svg(uri)),  # noqa: S308 (SVG drawn by reportlab from our URI)
+        "secret": uri.split("secret=")[1].split("&")[0],
+    })
 
 
 @login_required
@@ -425,9 +484,6 @@ def binding_review(request, binding_id):
     return redirect(back)
 
 
-PROOF_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-
-
 @login_required
 def binding_proof(request, binding_id):
     """Proofs are personal documents: served to the applicant and the reviewers, never as public media."""
@@ -436,10 +492,7 @@ def binding_proof(request, binding_id):
     if binding.user_id != request.user.pk and not actor.can("estates.review_binding", binding.unit.community_id):
         raise Http404
     handle = binding.proof.open("rb")
-    head = handle.read(8)
-    handle.seek(0)
-    kind = next((k for sig, k in services.PROOF_SIGNATURES.items() if head.startswith(sig)), None)
-    return FileResponse(handle, content_type=PROOF_TYPES.get(kind, "application/octet-stream"))
+    return FileResponse(handle, content_type=CONTENT_TYPES.get(sniff(handle), "application/octet-stream"))
 
 
 # Owner portal -------------------------------------------------------------------------------

@@ -337,8 +337,8 @@ def test_api_refuses_a_file_that_is_not_xlsx(tenant, api, name, content):
     assert not ImportJob.objects.exists()
 
 
-def test_api_refuses_a_file_over_20_mb(tenant, api, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+def test_api_refuses_a_file_over_the_import_limit(tenant, api, settings):
+    settings.LINLI_MAX_IMPORT_MB = 0.001
     upload = SimpleUploadedFile("big.xlsx", xlsx([unit_row(number=str(n)) for n in range(200)]))
 
     response = api(tenant.user("manager")).post("/api/v1/imports/", {"community": tenant.community.pk,

@@ -182,7 +182,7 @@ def test_photos_are_checked_by_their_content_and_size(tenant):
     with pytest.raises(ValidationFailed):
         file(tenant, photos=[SimpleUploadedFile("x.png", b"GIF89a" + b"\x00" * 64)])
     with pytest.raises(ValidationFailed):
-        file(tenant, photos=[SimpleUploadedFile("big.png", PNG + b"\x00" * services.PHOTO_MAX_BYTES)])
+        file(tenant, photos=[SimpleUploadedFile("big.png", PNG + b"\x00" * (5 * 1024 * 1024))])
     assert ServiceRequest.objects.count() == 1
 
 

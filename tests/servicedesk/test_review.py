@@ -14,7 +14,7 @@ from linli.servicedesk.models import DailyReview, ServiceRequest
 from .helpers import actor, backdate, file
 
 KEYS = {"date", "community", "new", "resolved", "open", "overdue", "late_accept", "no_note_today", "reopened",
-        "repeats"}
+        "repeats", "sections"}
 
 
 def review(api, tenant, date=None, **params):

@@ -41,7 +41,7 @@ def test_a_bad_photo_is_shown_on_the_form_and_nothing_is_filed(login, tenant):
         "kind": "repair", "title": "漏水", "unit": tenant.units[0].pk,
         "photos": [SimpleUploadedFile("a.gif", b"GIF89a" + b"\x00" * 20)]})
     assert response.status_code == 200
-    assert "照片须为 JPEG、PNG 或 WebP 图片" in response.content.decode()
+    assert "照片须为 JPG、PNG 或 WebP 格式的文件" in response.content.decode()
     assert not ServiceRequest.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
+from django.test import RequestFactory
 from stdnum.cn import ric, uscc
 
 from linli.core.demo import DEMO_PASSWORD, DemoContext
@@ -145,7 +146,7 @@ EXPECTED_LOGINS = {
 
 def test_every_demo_login_signs_in_with_its_role(demo, first_run):
     for username in [*EXPECTED_LOGINS, "admin", "owner", "owner2"]:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert f"{username} " in first_run
         validate_password(DEMO_PASSWORD, user)

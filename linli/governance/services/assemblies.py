@@ -16,6 +16,7 @@ from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFa
 from linli.core.notify import notify_users
 from linli.core.services import record_create
 from linli.core.tenancy import Actor, SystemActor
+from linli.core.uploads import DOCUMENTS, check_upload
 from linli.estates.models import Community, Owner, Unit
 from linli.orgs.models import User
 
@@ -24,8 +25,6 @@ from ..models import Assembly, Matter, Motion, PrepGroup, Proxy, RecallPetition,
 from ..roll import roll_compute, roll_entry_for, roll_snapshot
 from .common import acting_channel, append_audited, can_run, require_run, window_check
 
-PROXY_SIGNATURES = {b"%PDF": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG": "png"}
-PROXY_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _owner_users(community_id: int, unit_ids=None):
@@ -119,15 +118,16 @@ def assemblies_open_due() -> list[Assembly]:
     return opened
 
 
-def _voting_assembly(assembly: Assembly) -> Assembly:
-    """The locked assembly, opened first if its time has come; refuses outside the voting window."""
+def _voting_assembly(assembly: Assembly, now=None) -> Assembly:
+    """The locked assembly, opened first if its time has come; refuses outside the voting window.
+    A caller that records the moment of the act passes it as `now` (see window_check)."""
     assembly = _lock(assembly)
     if assembly.opened_at is None:
-        window_check(starts=assembly.opens_at)
+        window_check(starts=assembly.opens_at, now=now)
         assembly_open_now(actor=SystemActor(), assembly=assembly)
     if assembly.closed_at is not None:
         raise ValidationFailed(_("本次业主大会表决已结束。"), code="closed")
-    window_check(ends=assembly.closes_at)
+    window_check(ends=assembly.closes_at, now=now)
     return assembly
 
 
@@ -251,13 +251,7 @@ def motion_result_for(*, actor: Actor, motion: Motion) -> dict:
 def _check_document(document) -> str:
     if document is None:
         raise ValidationFailed(fields={"document": [_("请上传书面委托书。")]})
-    if document.size > PROXY_MAX_BYTES:
-        raise ValidationFailed(_("委托书不能超过 5 MB。"), fields={"document": [_("文件过大。")]})
-    head = document.read(8)
-    document.seek(0)
-    kind = next((k for sig, k in PROXY_SIGNATURES.items() if head.startswith(sig)), None)
-    if kind is None:
-        raise ValidationFailed(_("委托书须为 PDF、JPG 或 PNG 文件。"), fields={"document": [_("文件类型不支持。")]})
+    check_upload(document, field="document", what=_("委托书"), kinds=DOCUMENTS)
     digest = hashlib.sha256()
     for chunk in document.chunks():
         digest.update(chunk)
@@ -345,7 +339,8 @@ def vote_cast(*, actor: Actor, motion: Motion, owner: Owner, choice: str, proxy:
     proxy_check(proxy, owner, motion=motion)
     try:
         with transaction.atomic():
-            _voting_assembly(motion.assembly)
+            cast_at = timezone.now()
+            _voting_assembly(motion.assembly, now=cast_at)
             motion = Motion.objects.select_related("assembly__roll", "roll").get(pk=motion.pk)
             roll = motion_roll(motion)
             entry = roll_entry_for(roll, owner)
@@ -357,7 +352,7 @@ def vote_cast(*, actor: Actor, motion: Motion, owner: Owner, choice: str, proxy:
             if Vote.objects.filter(motion=motion, entry=entry).exists():
                 raise Conflict(_("该业主已对本议题表决，表决票不能更改。"), code="already_voted")
             vote = Vote(motion=motion, entry=entry, owner=owner, choice=choice, channel=channel, proxy=proxy,
-                        entered_by=actor.user, cast_at=timezone.now())
+                        entered_by=actor.user, cast_at=cast_at)
             append_audited(actor=actor, instances=[vote], action="vote.cast", community_id=community_id)
     except IntegrityError as exc:
         raise Conflict(_("该业主已对本议题表决，表决票不能更改。"), code="already_voted") from exc

@@ -46,9 +46,11 @@ def acting_channel(actor: Actor, owner, community_id: int) -> str:
     raise PermissionDenied(_("只能由业主本人或计票人员代为录入。"))
 
 
-def window_check(*, starts=None, ends=None) -> None:
-    """Refuse outside a time window; an empty bound means "from now" or "no limit" (DESIGN §5)."""
-    now = timezone.now()
+def window_check(*, starts=None, ends=None, now=None) -> None:
+    """Refuse outside a time window; an empty bound means "from now" or "no limit" (DESIGN §5).
+    A caller that records when the act happened passes that moment as `now`, so that what was
+    accepted inside the window is never recorded outside it."""
+    now = now or timezone.now()
     if starts is not None and now < starts:
         raise ValidationFailed(_("尚未开始。"), code="not_open")
     if ends is not None and now >= ends:

@@ -254,14 +254,15 @@ def fund_objection_record(*, actor: Actor, usage: FundUsage, owner: Owner) -> Fu
             usage = FundUsage.objects.select_for_update(of=("self",)).select_related("roll").get(pk=usage.pk)
             if usage.mode != FundUsage.Mode.NEGATIVE_VOTE or usage.status != FundUsage.Status.PUBLICITY:
                 raise ValidationFailed(_("该项目不在公示期，不能提出异议。"), code="closed")
-            window_check(ends=usage.publicity_ends)
+            now = timezone.now()
+            window_check(ends=usage.publicity_ends, now=now)
             entry = roll_entry_for(usage.roll, owner)
             if entry is None:
                 raise ValidationFailed(_("该业主的房屋不在本项目的分摊范围内。"), code="not_on_roll",
                                        fields={"owner": [_("不在分摊范围内。")]})
             if FundObjection.objects.filter(usage=usage, entry=entry).exists():
                 raise Conflict(_("该业主已提出异议。"), code="already_objected")
-            objection = FundObjection(usage=usage, entry=entry, owner=owner, at=timezone.now(), entered_by=actor.user)
+            objection = FundObjection(usage=usage, entry=entry, owner=owner, at=now, entered_by=actor.user)
             append_audited(actor=actor, instances=[objection], action="fund_usage.object",
                            community_id=usage.community_id, data={"channel": channel})
     except IntegrityError as exc:

@@ -1,0 +1,77 @@
+"""Checks of uploaded files, shared by every upload (DESIGN §8): the size against the settings
+(LINLI_MAX_UPLOAD_MB for photos and documents, LINLI_MAX_IMPORT_MB for spreadsheets) and the type
+by the file's own first bytes, never by its name or by the Content-Type the client sent."""
+
+import zipfile
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+PDF, JPEG, PNG, WEBP, XLSX = "pdf", "jpeg", "png", "webp", "xlsx"
+IMAGES = (JPEG, PNG, WEBP)
+DOCUMENTS = (PDF, JPEG, PNG)  # scanned or photographed paper: proofs of title, signed proxies
+
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
+    WEBP: "image/webp",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp", XLSX: "xlsx"}
+LABELS = {PDF: "PDF", JPEG: "JPG", PNG: "PNG", WEBP: "WebP", XLSX: "Excel（.xlsx）"}
+
+
+def _is_workbook(file) -> bool:
+    """An .xlsx is a zip archive with a workbook part; other zips (.docx, .zip) are not."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+    finally:
+        file.seek(0)
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def sniff(file) -> str | None:
+    """The kind of the file from its content, or None for anything we do not accept."""
+    head = file.read(16)
+    file.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"PK\x03\x04") and _is_workbook(file):
+        return XLSX
+    return None
+
+
+def limit_megabytes(kinds):
+    return settings.LINLI_MAX_IMPORT_MB if XLSX in kinds else settings.LINLI_MAX_UPLOAD_MB
+
+
+def _choices(kinds) -> str:
+    labels = [LABELS[k] for k in kinds]
+    return labels[0] if len(labels) == 1 else _("%(first)s 或 %(last)s") % {"first": "、".join(labels[:-1]),
+                                                                          "last": labels[-1]}
+
+
+def check_upload(file, *, field: str, what: str, kinds) -> str:
+    """The kind of an uploaded file that is small enough and of one of `kinds`; otherwise a
+    ValidationFailed naming `what` (照片, 委托书 …) on `field`, in the user's language."""
+    megabytes = limit_megabytes(kinds)
+    if file.size > megabytes * 1024 * 1024:
+        message = _("%(what)s不能超过 %(mb)s MB。") % {"what": what, "mb": megabytes}
+        raise ValidationFailed(message, code="file_too_large", fields={field: [message]})
+    kind = sniff(file)
+    if kind not in kinds:
+        message = _("%(what)s须为 %(types)s 格式的文件。") % {"what": what, "types": _choices(kinds)}
+        raise ValidationFailed(message, code="file_type", fields={field: [message]})
+    return kind

@@ -1,0 +1,47 @@
+"""Pages of staff, rosters, patrols, environment and the manager's day (under /ops/)."""
+
+from django.urls import path
+
+from .views import people as views
+
+urlpatterns = [
+    path("<int:community_id>/day/", views.day, name="people_day"),
+    path("<int:community_id>/org/", views.org, name="org"),
+    path("<int:community_id>/positions/new/", views.position_form, name="position_new"),
+    path("<int:community_id>/positions/<int:position_id>/", views.position_form, name="position_edit"),
+    path("<int:community_id>/teams/new/", views.team_form, name="team_new"),
+    path("<int:community_id>/teams/<int:team_id>/", views.team_form, name="team_edit"),
+    path("<int:community_id>/shifts/new/", views.shift_form, name="shift_new"),
+    path("<int:community_id>/shifts/<int:shift_id>/", views.shift_form, name="shift_edit"),
+    path("<int:community_id>/staff/", views.staff_list, name="staff_list"),
+    path("<int:community_id>/staff/new/", views.staff_form, name="staff_new"),
+    path("<int:community_id>/staff/<int:member_id>/", views.staff_form, name="staff_edit"),
+    path("<int:community_id>/staff/export.xlsx", views.staff_export, name="staff_export"),
+    path("<int:community_id>/roster/", views.roster, name="roster"),
+    path("<int:community_id>/roster/add/", views.roster_add, name="roster_add"),
+    path("<int:community_id>/roster/copy/", views.roster_copy, name="roster_copy"),
+    path("<int:community_id>/roster/print.pdf", views.roster_pdf, name="roster_pdf"),
+    path("roster/<int:entry_id>/delete/", views.roster_delete, name="roster_delete"),
+    path("<int:community_id>/patrols/", views.patrol_admin, name="patrol_admin"),
+    path("<int:community_id>/patrols/generate/", views.patrol_generate, name="patrol_generate"),
+    path("<int:community_id>/routes/new/", views.route_form, name="route_new"),
+    path("<int:community_id>/routes/<int:route_id>/", views.route_form, name="route_edit"),
+    path("routes/<int:route_id>/checkpoints/new/", views.checkpoint_form, name="checkpoint_new"),
+    path("routes/<int:route_id>/checkpoints/<int:checkpoint_id>/", views.checkpoint_form, name="checkpoint_edit"),
+    path("routes/<int:route_id>/plans/new/", views.plan_form, name="plan_new"),
+    path("routes/<int:route_id>/plans/<int:plan_id>/", views.plan_form, name="plan_edit"),
+    path("routes/<int:route_id>/qr.pdf", views.route_qr_pdf, name="route_qr_pdf"),
+    path("patrol/", views.patrol_mine, name="patrol_mine"),
+    path("patrol/round/<int:round_id>/", views.patrol_round, name="patrol_round"),
+    path("patrol/round/<int:round_id>/checkin/", views.patrol_checkin, name="patrol_checkin"),
+    path("patrol/round/<int:round_id>/finish/", views.patrol_finish, name="patrol_finish"),
+    path("patrol/scan/<str:code>", views.patrol_scan, name="patrol_scan"),
+    path("<int:community_id>/environment/", views.env_admin, name="env_admin"),
+    path("<int:community_id>/environment/generate/", views.env_generate, name="env_generate"),
+    path("<int:community_id>/templates/new/", views.template_form, name="template_new"),
+    path("<int:community_id>/templates/<int:template_id>/", views.template_form, name="template_edit"),
+    path("<int:community_id>/inspections/new/", views.inspection_new, name="inspection_new"),
+    path("tasks/", views.env_mine, name="env_mine"),
+    path("tasks/<int:task_id>/complete/", views.env_task_complete, name="env_task_complete"),
+    path("tasks/<int:task_id>/photo/", views.env_task_photo, name="env_task_photo"),
+]

@@ -1,0 +1,133 @@
+"""Sign-in hardening (DESIGN §8): django-axes' lockout answers and client address, and the
+optional second factor (TOTP, django-otp) of staff and regulators."""
+
+import base64
+import io
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linli.core.audit import audit_record
+from linli.core.errors import LinliError
+from linli.orgs.models import STAFF_ROLES, Role
+
+
+class LockedOut(LinliError):
+    status = 429
+    code = "locked_out"
+
+
+def lockout_message() -> str:
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return _("登录失败次数过多，该账号在此地址已被暂时锁定，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What django-axes answers for a sign-in refused during a lockout: our login page already
+    carries the message (LoginForm), anything else gets it as text or the API's JSON shape."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": lockout_message(), "code": "locked_out", "fields": {}}, status=429)
+    match = getattr(request, "resolver_match", None)
+    if original_response is not None and match is not None and match.view_name == "web:login":
+        original_response.status_code = 429
+        return original_response
+    return HttpResponse(lockout_message(), status=429, content_type="text/plain; charset=utf-8")
+
+
+def client_ip(request) -> str:
+    """The address login failures are counted against: behind the proxy, the header it sets."""
+    header = settings.LINLI_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# Second factor -----------------------------------------------------------------------------
+
+def offers_second_factor(actor) -> bool:
+    """Staff of a company, regulators and platform admins may protect their account with TOTP;
+    owners, guardians and the other roles sign in with a password only."""
+    return actor.is_authenticated and (actor.is_admin or bool(actor.roles() & (STAFF_ROLES | {Role.REGULATOR})))
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def second_factor_confirm(*, actor, device: TOTPDevice) -> None:
+    """The code from the app matched: the device now guards every sign-in of its user."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=actor, action="account.second_factor_on", target=device.user)
+
+
+def second_factor_remove(*, actor, user) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="account.second_factor_off", target=user)
+
+
+def otpauth_uri(device: TOTPDevice) -> str:
+    """The key in the form authenticator apps scan (Key Uri Format)."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    issuer = settings.OTP_TOTP_ISSUER
+    label = quote(f"{issuer}:{device.user.get_username()}")
+    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": device.digits,
+                       "period": device.step}, quote_via=quote)
+    return f"otpauth://totp/{label}?{query}"
+
+
+def qr_svg(text: str) -> str:
+    """The text as a QR code in SVG, drawn by reportlab (no extra dependency, no network)."""
+    from reportlab.graphics import renderSVG
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(text, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    size = 220
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    out = io.StringIO()
+    renderSVG.drawToFile(drawing, out)
+    svg = out.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+# Pages a signed-in user whose second factor is still due may open.
+_OPEN_TO_UNVERIFIED = ("web:otp_verify", "web:logout", "set_language")
+
+
+class SecondFactorMiddleware:
+    """A user with a confirmed device has signed in fully only after the code: until then every
+    page leads to the code page and the API (with the session) answers 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified() and self._due(request, user):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("请先输入动态验证码完成登录。"), "code": "otp_required",
+                                     "fields": {}}, status=403)
+            return redirect(f"{reverse('web:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _due(request, user) -> bool:
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        try:
+            if resolve(request.path_info).view_name in _OPEN_TO_UNVERIFIED:
+                return False
+        except Resolver404:
+            return False
+        return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,226 @@
+"""Access cards (持卡出入): plates, the gate's decision, and the card stopped for an overdue parking
+fee and restarted once it is paid — through billing's real run and payment services."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from linli.billing import services as billing
+from linli.billing.models import Bill, FeeRule
+from linli.billing.runs import bill_run_create
+from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
+from linli.core.tenancy import Actor, SystemActor
+from linli.operations.models import AccessCard, GateEvent
+from linli.operations.services import access
+from linli.operations.tasks.access import cards_sync_all
+from tests.operations.world_access import closed_groups
+
+@pytest.fixture
+def world(tenant):
+    return tenant, closed_groups(tenant)
+
+
+def at(hour=9):
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(hour)))
+
+
+@pytest.mark.parametrize("raw, plate", [
+    ("鲁q12345", "鲁Q12345"), ("鲁Q·12345", "鲁Q12345"), (" 京A 8B9C7 ", "京A8B9C7"),
+    ("鲁QD12345", "鲁QD12345"), ("粤BFA1234", "粤BFA1234"), ("鲁Q12345D", "鲁Q12345D"), ("鲁Q1234学", "鲁Q1234学"),
+])
+def test_plates_are_normalised(raw, plate):
+    assert access.plate_normalise(raw) == plate
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "鲁12345", "鲁QI2345", "鲁Q1234", "鲁Q123456", "鲁QD1234A",
+                                 "XQ12345", "鲁QA12345B"])
+def test_bad_plates_are_refused(raw):
+    with pytest.raises(ValidationFailed) as exc:
+        access.plate_normalise(raw)
+    assert "plate" in exc.value.fields
+
+
+def test_same_plate_twice_is_a_conflict(world):
+    t, w = world
+    with pytest.raises(Conflict):
+        access.vehicle_create(actor=Actor(t.user("guard")), community=t.community, plate="鲁q 12345")
+
+
+def decide(w, **kwargs):
+    event, _created = access.gate_event_record(gate=w["gate"], event_id=kwargs.pop("event_id", "e"),
+                                               direction="in", at=kwargs.pop("when", at()), **kwargs)
+    return event
+
+
+def test_active_card_for_the_gates_zone_is_allowed(world):
+    _t, w = world
+    event = decide(w, card_number="c-1001")
+    assert (event.allowed, event.reason, event.card, event.plate) == (True, "card_ok", w["card"], "鲁Q12345")
+
+
+def test_plate_alone_finds_the_vehicles_card(world):
+    _t, w = world
+    assert decide(w, plate="鲁Q12345").reason == "card_ok"
+
+
+def test_card_for_the_parent_district_opens_the_groups_gate(world):
+    t, w = world
+    w["card"].zones.set([w["south"]])
+    assert decide(w, card_number="C-1001").allowed
+
+
+@pytest.mark.parametrize("change, reason", [
+    ("disable", "card_disabled"), ("lost", "card_lost"), ("expired", "card_expired"), ("zone", "card_wrong_zone"),
+])
+def test_card_refused(world, change, reason):
+    t, w = world
+    guard, card = Actor(t.user("guard")), w["card"]
+    if change == "disable":
+        access.card_disable(actor=guard, access_card=card)
+    elif change == "lost":
+        access.card_report_lost(actor=guard, access_card=card)
+    elif change == "expired":
+        access.card_update(actor=guard, access_card=card, changes={"valid_until": timezone.localdate() - dt.timedelta(days=1)})
+    else:
+        access.card_update(actor=guard, access_card=card, changes={"zones": [t.zone]})
+    event = decide(w, card_number="C-1001")
+    assert (event.allowed, event.reason) == (False, reason)
+
+
+def test_unknown_card_is_refused(world):
+    _t, w = world
+    event = decide(w, card_number="NOPE")
+    assert (event.allowed, event.reason, event.card) == (False, "card_unknown", None)
+
+
+def test_temporary_pass_lets_a_visitor_in_until_it_expires(world):
+    t, w = world
+    guard = Actor(t.user("guard"))
+    issued = access.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888",
+                                         valid_from=at(8), valid_until=at(12))
+    inside = decide(w, event_id="1", plate="鲁Q F8888", when=at(10))
+    assert (inside.allowed, inside.reason, inside.temporary_pass) == (True, "temporary_pass", issued)
+    late = decide(w, event_id="2", plate="鲁QF8888", when=at(13))
+    assert (late.allowed, late.reason) == (False, "plate_unknown")
+    early = decide(w, event_id="3", plate="鲁QF8888", when=at(7))
+    assert not early.allowed
+
+
+def test_revoked_pass_no_longer_opens(world):
+    t, w = world
+    guard = Actor(t.user("guard"))
+    issued = access.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888", hours=4)
+    access.temporary_pass_revoke(actor=guard, temporary_pass=issued)
+    assert not decide(w, plate="鲁QF8888", when=timezone.now()).allowed
+
+
+def test_the_same_event_twice_is_recorded_once_with_the_first_answer(world):
+    t, w = world
+    first, created = access.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
+                                              card_number="C-1001")
+    access.card_report_lost(actor=Actor(t.user("guard")), access_card=w["card"])
+    again, created_again = access.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
+                                                    card_number="C-1001")
+    assert (created, created_again, again.pk, again.allowed) == (True, False, first.pk, True)
+    assert GateEvent.objects.filter(gate=w["gate"]).count() == 1
+
+
+def test_only_access_roles_issue_cards(world):
+    t, _w = world
+    with pytest.raises(PermissionDenied):
+        access.card_issue(actor=Actor(t.user("cleaner")), community=t.community, number="X-1")
+
+
+def test_gate_key_is_stored_only_as_its_hash(world):
+    _t, w = world
+    gate = w["gate"]
+    assert w["key"] not in (gate.key_hash, gate.key_prefix)
+    assert gate.key_hash == access.gate_key_hash(w["key"]) and access.gate_for_key(w["key"]) == gate
+
+
+def test_rotating_the_key_retires_the_old_one(world):
+    t, w = world
+    _gate, new_key = access.gate_key_rotate(actor=Actor(t.user("manager")), gate=w["gate"])
+    assert access.gate_for_key(w["key"]) is None
+    assert access.gate_for_key(new_key) == w["gate"]
+
+
+# Parking arrears ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def billed(world):
+    """A parking fee of 60 元 a month on the card's space, billed for September."""
+    t, w = world
+    FeeRule.objects.create(community=t.community, name="车位费", kind="parking", rate=Decimal("60.00"),
+                           annual_rate=Decimal("500.00"))
+    bill_run_create(actor=SystemActor(), community=t.community, period="2026-09")
+    bill = Bill.objects.get(unit=t.units[0], period="2026-09")
+    assert bill.lines.filter(parking_space=t.extra["parking_space"]).exists()
+    return t, w, bill
+
+
+def test_card_disabled_by_an_overdue_parking_fee_and_enabled_again_after_payment(
+        billed, django_capture_on_commit_callbacks):
+    t, w, bill = billed
+    card = w["card"]
+    # September ends on the 30th: 30 days overdue on 30 October is not yet "more than 30".
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 30)).disabled == []
+    result = access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 31))
+    card.refresh_from_db()
+    assert result.disabled == [card.pk]
+    assert (card.status, card.disabled_reason) == (AccessCard.Status.DISABLED, AccessCard.Reason.ARREARS)
+    assert decide(w, card_number="C-1001").reason == "card_arrears"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=bill.amount, method="cash")
+    card.refresh_from_db()
+    assert (card.status, card.disabled_reason) == (AccessCard.Status.ACTIVE, "")
+    assert decide(w, event_id="after", card_number="C-1001").allowed
+
+
+def test_arrears_days_come_from_the_communitys_policy(billed):
+    t, w, _bill = billed
+    access.access_policy_set(actor=Actor(t.user("manager")), community=t.community, arrears_days=10)
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 10)).disabled == []
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 11)).disabled == [w["card"].pk]
+
+
+def test_a_partly_paid_bill_still_counts_as_overdue(billed):
+    t, w, bill = billed
+    billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=Decimal("0.01"), method="cash")
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).disabled == [w["card"].pk]
+
+
+def test_sync_never_restarts_a_card_stopped_by_hand_or_lost(billed):
+    t, w, bill = billed
+    guard = Actor(t.user("guard"))
+    access.card_disable(actor=guard, access_card=w["card"])
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).disabled == []
+    billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=bill.amount, method="cash")
+    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).enabled == []
+    w["card"].refresh_from_db()
+    assert w["card"].disabled_reason == AccessCard.Reason.MANUAL
+
+
+def test_a_card_stopped_for_arrears_cannot_be_restarted_by_hand(billed):
+    t, w, _bill = billed
+    access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15))
+    w["card"].refresh_from_db()
+    with pytest.raises(Conflict):
+        access.card_enable(actor=Actor(t.user("guard")), access_card=w["card"])
+
+
+def test_the_daily_job_syncs_every_community(billed):
+    t, w, _bill = billed
+    assert cards_sync_all(on=dt.date(2026, 11, 15)) == {"disabled": 1, "enabled": 0}
+    assert cards_sync_all(on=dt.date(2026, 11, 15)) == {"disabled": 0, "enabled": 0}
+
+
+def test_lost_card_can_be_reenabled(world):
+    t, w = world
+    guard = Actor(t.user("guard"))
+    access.card_report_lost(actor=guard, access_card=w["card"])
+    card = access.card_enable(actor=guard, access_card=w["card"])
+    assert card.status == AccessCard.Status.ACTIVE
