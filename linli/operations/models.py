@@ -293,6 +293,7 @@ class AccessPolicy(TimeStamped):
                                                     validators=[MaxValueValidator(3660)])
 
     class Meta:
+        ordering = ["community_id"]
         verbose_name = _("门禁规则")
         verbose_name_plural = _("门禁规则")
 
