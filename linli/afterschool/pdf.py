@@ -1,15 +1,13 @@
-"""The signed agreement and safety-responsibility letter as PDF, in the shell's CJK font setup."""
+"""The signed agreement and safety-responsibility letter as PDF, in the embedded CJK font of linli.core.pdf."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-from linli.web.pdf import BODY, SIGN, TITLE
+from linli.core.pdf import BODY, SIGN, TITLE, build_pdf
 
 from .models import Agreement
 
@@ -42,7 +40,4 @@ def agreement_pdf(agreement: Agreement) -> bytes:
         _para(_("文本版本：v%(version)s　校验码：%(digest)s") % {"version": text.version,
                                                               "digest": agreement.digest[:16]}, SIGN),
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=text.title, leftMargin=25 * mm, rightMargin=25 * mm,
-                      topMargin=25 * mm, bottomMargin=25 * mm).build(lines)
-    return buffer.getvalue()
+    return build_pdf(lines, title=text.title)

@@ -1,8 +1,7 @@
-"""The receipt (收款收据) of a payment as a PDF, in reportlab's built-in CJK font (DESIGN §2):
+"""The receipt (收款收据) of a payment as a PDF, in the embedded CJK font of linli.core.pdf:
 company, community, unit, owner, the period lines it settled, and the amount in figures and in
 capital numerals. A reversed payment's receipt is printed with 作废 across it."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -11,10 +10,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from linli.core.money import chinese_amount
-from linli.web.pdf import BODY, FONT, SIGN, TITLE
+from linli.core.pdf import BODY, FONT, SIGN, TITLE, build_pdf
 
 from .models import Payment
 
@@ -65,6 +64,7 @@ def receipt_pdf(payment: Payment) -> bytes:
                  _p(f"¥{payment.amount}", FIGURE)])
     table = Table(rows, colWidths=[24 * mm, 112 * mm, 36 * mm], repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 9.5),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.93, 0.95, 0.98)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -73,9 +73,5 @@ def receipt_pdf(payment: Payment) -> bytes:
     ]))
     story = [_p(_("%(company)s 收款收据") % {"company": payment.company.name}, TITLE), facts, Spacer(1, 3 * mm),
              table, Spacer(1, 4 * mm), _p(_("本收据加盖收款单位财务专用章后有效。"), SIGN)]
-    buffer = io.BytesIO()
-    mark = _void_mark if payment.is_void else (lambda canvas, doc: None)
-    SimpleDocTemplate(buffer, pagesize=landscape(A5), title=_("收款收据 %(no)s") % {"no": payment.receipt_no},
-                      leftMargin=12 * mm, rightMargin=12 * mm, topMargin=10 * mm, bottomMargin=10 * mm).build(
-        story, onFirstPage=mark, onLaterPages=mark)
-    return buffer.getvalue()
+    return build_pdf(story, title=_("收款收据 %(no)s") % {"no": payment.receipt_no}, pagesize=landscape(A5),
+                     margin=10 * mm, on_page=_void_mark if payment.is_void else None)

@@ -1,33 +1,25 @@
-"""PDFs of the governance app in reportlab's built-in CJK font (the shell's set-up, linli.web.pdf):
+"""PDFs of the governance app in the embedded CJK font of linli.core.pdf:
 an assembly's minutes (会议记录) and an owner's maintenance-fund statement."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from linli.core.errors import PermissionDenied
-from linli.web.pdf import BODY, FONT, SIGN, TITLE
+from linli.core.pdf import BODY, FONT, HEADING, SIGN, TITLE, build_pdf, grid_style
 
 from . import tally
 from .models import SPECIAL_MATTERS, Assembly, Matter
 from .services.assemblies import motion_count, motion_roll
 from .services.common import can_run
 
-HEADING = ParagraphStyle("heading", parent=BODY, fontSize=13, leading=20, spaceBefore=5 * mm, spaceAfter=2 * mm)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=9.5, leading=14)
-GRID = TableStyle([
-    ("FONT", (0, 0), (-1, -1), FONT, 9.5),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-])
+GRID = grid_style(9.5, valign="MIDDLE")
 
 
 def _p(text, style=BODY) -> Paragraph:
@@ -36,13 +28,6 @@ def _p(text, style=BODY) -> Paragraph:
 
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def _build(title: str, story: list) -> bytes:
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=20 * mm, rightMargin=20 * mm,
-                      topMargin=20 * mm, bottomMargin=20 * mm).build(story)
-    return buffer.getvalue()
 
 
 def rule_text(matter: str) -> str:
@@ -116,7 +101,7 @@ def assembly_minutes_pdf(*, actor, assembly: Assembly) -> bytes:
         ]
     story += [Spacer(1, 12 * mm), _p(_("监票人（签字）：__________　　计票人（签字）：__________"), SIGN),
               _p(f"{convenor}　{timezone.localdate():%Y-%m-%d}", SIGN)]
-    return _build(title, story)
+    return build_pdf(story, title=title, margin=20 * mm)
 
 
 def fund_statement_pdf(*, owner, accounts: list, entries_by_unit: dict) -> bytes:
@@ -133,5 +118,5 @@ def fund_statement_pdf(*, owner, accounts: list, entries_by_unit: dict) -> bytes
         rows += [[_when(e.at)[:10], _p(e.memo or e.get_kind_display(), CELL), str(e.amount), str(e.balance)]
                  for e in entries_by_unit.get(account.unit_id, [])]
         story.append(Table(rows, colWidths=[28 * mm, 82 * mm, 30 * mm, 30 * mm], style=GRID, repeatRows=1))
-    return _build(title, story)
+    return build_pdf(story, title=title, margin=20 * mm)
 

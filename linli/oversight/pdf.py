@@ -1,17 +1,15 @@
-"""The documents of a failed company's path (篇五), in reportlab's built-in CJK font (DESIGN §2):
+"""The documents of a failed company's path (篇五), in the embedded CJK font of linli.core.pdf:
 the notice of criticism, the rectification order, the proposal to the city bureau, and the
 written notice to the company's legal representative."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-from linli.web.pdf import BODY, SIGN, TITLE
+from linli.core.pdf import BODY, SIGN, TITLE, build_pdf
 
 DOCUMENTS = ("criticism", "order", "proposal", "notice")
 
@@ -49,7 +47,4 @@ def rectification_document(rectification, document: str) -> bytes:
     story += [Paragraph(escape(text), BODY) for text in paragraphs if text]
     story += [Spacer(1, 12 * mm),
               Paragraph(escape(f"{rectification.jurisdiction.name}  {timezone.localdate():%Y-%m-%d}"), SIGN)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=25 * mm, rightMargin=25 * mm,
-                      topMargin=25 * mm, bottomMargin=25 * mm).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, title=title)

@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
-from linli.web.pdf import BODY, FONT, TITLE
+from linli.core.pdf import BODY, TITLE, build_pdf, grid_style
 
 from .review_sections import review_sections
 
@@ -77,12 +76,7 @@ def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
 
 
 def review_pdf(*, community, review: dict, rows: dict) -> bytes:
-    style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
+    style = grid_style()
     story = [Paragraph(escape(_("%(community)s 日清日审 %(date)s") % {"community": community.name,
                                                                    "date": review["date"]}), TITLE),
              Table([[label for label, _v in review_counts(review)], [str(v) for _l, v in review_counts(review)]],
@@ -103,7 +97,4 @@ def review_pdf(*, community, review: dict, rows: dict) -> bytes:
             data = [list(columns)] + [[Paragraph(escape(v), cell) for v in r["cells"]] for r in section_rows]
             story.append(Table(data, style=style, repeatRows=1))
         story.append(Spacer(1, 4 * mm))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=_("日清日审"), leftMargin=12 * mm, rightMargin=12 * mm,
-                      topMargin=12 * mm, bottomMargin=12 * mm).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, title=_("日清日审"), pagesize=landscape(A4), margin=12 * mm)

@@ -1,24 +1,15 @@
-"""The owner's account-opening notice as a PDF, in reportlab's built-in CJK font (DESIGN §2):
-nothing to download, so it works on closed networks."""
+"""The owner's account-opening notice as a PDF, in the embedded CJK font of linli.core.pdf."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from linli.core.pdf import BODY, SIGN, TITLE, build_pdf
 
-BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK")
-TITLE = ParagraphStyle("title", parent=BODY, fontSize=18, leading=26, alignment=1, spaceAfter=6 * mm)
-SIGN = ParagraphStyle("sign", parent=BODY, alignment=2)
 CODE = ParagraphStyle("code", parent=BODY, fontSize=24, leading=34, alignment=1, spaceBefore=4 * mm,
                       spaceAfter=4 * mm)
 
@@ -39,7 +30,4 @@ def invitation_notice_pdf(*, owner, units, code, invitation, activate_url) -> by
         Spacer(1, 10 * mm),
         Paragraph(escape(f"{issuer}  {timezone.localdate():%Y-%m-%d}"), SIGN),
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=_("业主账号开通通知"), leftMargin=25 * mm, rightMargin=25 * mm,
-                      topMargin=25 * mm, bottomMargin=25 * mm).build(lines)
-    return buffer.getvalue()
+    return build_pdf(lines, title=_("业主账号开通通知"))

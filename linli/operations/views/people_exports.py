@@ -14,10 +14,10 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from linli.core.masking import mask_phone
-from linli.web.pdf import BODY, FONT, TITLE
+from linli.core.pdf import BODY, FONT, TITLE, build_pdf, grid_style
 
 WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
 
@@ -42,15 +42,6 @@ def staff_xlsx(*, community, members, show_phones: bool) -> bytes:
     return buffer.getvalue()
 
 
-def _table_style() -> TableStyle:
-    return TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f5")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
-
-
 def roster_pdf(*, community, week: dict) -> bytes:
     """The week grid on one landscape A4 page per ~20 teams: a row per team, a column per day."""
     cell = BODY.clone("cell", fontSize=8, leading=11)
@@ -66,15 +57,12 @@ def roster_pdf(*, community, week: dict) -> bytes:
     story = [Paragraph(escape(_("%(community)s 排班表 %(first)s 至 %(last)s") % {
         "community": community.name, "first": first.isoformat(), "last": last.isoformat()}), TITLE)]
     if week["rows"]:
-        story.append(Table(data, style=_table_style(), repeatRows=1, colWidths=[35 * mm] + [34 * mm] * 7))
+        story.append(Table(data, style=grid_style(), repeatRows=1, colWidths=[35 * mm] + [34 * mm] * 7))
     else:
         story.append(Paragraph(escape(_("本周还没有排班。")), BODY))
     story += [Spacer(1, 6 * mm), Paragraph(escape(_("打印时间：%(now)s") % {
         "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}), BODY)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=_("排班表"), leftMargin=10 * mm, rightMargin=10 * mm,
-                      topMargin=10 * mm, bottomMargin=10 * mm).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, title=_("排班表"), pagesize=landscape(A4), margin=10 * mm)
 
 
 QR_SIZE = 45 * mm
@@ -84,7 +72,8 @@ COLUMNS = 3
 def _qr(url: str) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0])
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0],
+                      initialFontName=FONT)  # a drawing otherwise opens in Helvetica, never embedded
     drawing.add(widget)
     return drawing
 
@@ -109,7 +98,4 @@ def checkpoints_qr_pdf(*, route, points, scan_url) -> bytes:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)])))
     else:
         story.append(Paragraph(escape(_("这条路线还没有巡更点。")), BODY))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=_("巡更点二维码"), leftMargin=12 * mm, rightMargin=12 * mm,
-                      topMargin=12 * mm, bottomMargin=12 * mm).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, title=_("巡更点二维码"), margin=12 * mm)
