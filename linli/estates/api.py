@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import actor_for
-from linli.orgs.selectors import organization_list
+from linli.orgs.selectors import organization_list, user_list
 
 from . import imports, selectors, services
 from .models import (
@@ -156,12 +156,13 @@ class PersonalDataMixin:
 
 class OwnerSerializer(PersonalDataMixin, serializers.ModelSerializer):
     community = scoped(selectors.community_list)
+    user = scoped(user_list, required=False, allow_null=True,
+                  help_text="The owner's login (links an existing login; platform admin or the community's manager).")
     units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Owner
         fields = ["id", "community", "name", "kind", "phone", "id_number", "is_developer", "user", "units"]
-        read_only_fields = ["user"]
         validators = []
 
 

@@ -130,13 +130,31 @@ def unit_update(*, actor: Actor, unit: Unit, changes: dict) -> Unit:
 
 # Owners and ownerships --------------------------------------------------------------------
 
+def _check_owner_login(*, actor: Actor, community_id: int, owner: Owner | None, user) -> None:
+    """Linking a login to an owner record (DESIGN §5 v1.1) lets that login read the owner's units,
+    pay and vote as them. So a manager may link only a plain login — one without any role, never
+    their own or a colleague's — and one login is one owner per community (Civil Code Art. 278 counts
+    an owner once). The platform admin may link any login."""
+    if user is None:
+        return
+    if not actor.is_admin and (user.is_superuser or user.is_staff or user.memberships.exists()):
+        raise ValidationFailed(fields={"user": [_("只能关联没有任何岗位或角色的业主账号。")]})
+    others = Owner.objects.filter(community_id=community_id, user=user)
+    if owner is not None:
+        others = others.exclude(pk=owner.pk)
+    if others.exists():
+        raise ValidationFailed(fields={"user": [_("该账号已关联本小区的另一位业主。")]})
+
+
 def owner_create(*, actor: Actor, community: Community, name: str, kind: str = Owner.Kind.PERSON, phone: str = "",
                  id_number: str = "", **fields) -> Owner:
     actor.require("estates.manage", community)
+    _check_owner_login(actor=actor, community_id=community.pk, owner=None, user=fields.get("user"))
     owner = Owner(community=community, name=name.strip(), kind=kind, phone=clean_phone(phone),
                   id_number=clean_id_number(id_number, kind), **fields)
     return record_create(actor=actor, instance=owner, action="owner.create",
-                         data={"name": owner.name, "kind": kind, "is_developer": owner.is_developer})
+                         data={"name": owner.name, "kind": kind, "is_developer": owner.is_developer,
+                               "user": owner.user_id})
 
 
 def owner_update(*, actor: Actor, owner: Owner, changes: dict) -> Owner:
@@ -148,6 +166,8 @@ def owner_update(*, actor: Actor, owner: Owner, changes: dict) -> Owner:
     own_contact_only = owner.pk in actor.owner_ids and set(changes) <= {"phone"}
     if not own_contact_only:
         actor.require("estates.manage", owner.community_id)
+    if "user" in changes:
+        _check_owner_login(actor=actor, community_id=owner.community_id, owner=owner, user=changes["user"])
     return record_update(actor=actor, instance=owner, changes=changes, action="owner.update")
 
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from linli.core.models import OutboxMessage
+from linli.core.models import AuditEvent, OutboxMessage
 from linli.estates.models import BindingRequest, Building, Owner, Ownership, Unit
+from linli.orgs.models import User
 from tests import factories as f
 
 
@@ -212,3 +213,78 @@ def test_building_names_are_unique_per_community(tenant, manager):
                             format="json")
     assert response.status_code in (400, 409)
     assert Building.objects.filter(community=tenant.community, name=tenant.building.name).count() == 1
+
+
+# Linking a login to an owner record (DESIGN §5 v1.1) ------------------------------------------
+
+def test_a_manager_links_a_login_they_created_and_the_owner_then_reads_their_unit(tenant, manager, api):
+    created = manager.post("/api/v1/users/", {"username": "new-owner-login", "password": "Qz7!pLm2#vR9"},
+                           format="json")
+    assert created.status_code == 201, created.json()
+    login = created.json()["id"]
+    response = manager.post("/api/v1/owners/", {"community": tenant.community.pk, "name": "赵六", "user": login},
+                            format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["user"] == login
+    owner = Owner.objects.get(pk=response.json()["id"])
+    manager.post("/api/v1/ownerships/", {"owner": owner.pk, "unit": tenant.units[2].pk}, format="json")
+    assert AuditEvent.objects.filter(action="owner.create", target_id=owner.pk, data__user=login).exists()
+
+    units = api(User.objects.get(pk=login)).get("/api/v1/units/").json()["results"]
+    assert [row["id"] for row in units] == [tenant.units[2].pk]
+
+
+def test_linking_a_login_later_is_audited_with_before_and_after(tenant, manager):
+    login = f.UserFactory(username="later-login", created_by=tenant.user("manager"))
+    owner = tenant.owners[2]
+    response = manager.patch(f"/api/v1/owners/{owner.pk}/", {"user": login.pk}, format="json")
+    assert response.status_code == 200 and response.json()["user"] == login.pk
+    event = AuditEvent.objects.filter(action="owner.update", target_id=owner.pk).latest("id")
+    assert event.data == {"before": {"user": None}, "after": {"user": login.pk}}
+
+
+def test_a_manager_cannot_link_their_own_or_a_colleagues_login(tenant, manager):
+    for user in (tenant.user("manager"), tenant.user("cashier")):
+        response = manager.patch(f"/api/v1/owners/{tenant.owners[2].pk}/", {"user": user.pk}, format="json")
+        assert response.status_code == 400 and "user" in response.json()["fields"], user
+    tenant.owners[2].refresh_from_db()
+    assert tenant.owners[2].user_id is None
+
+
+def test_a_manager_cannot_link_a_login_they_cannot_see(tenants, manager):
+    a, b = tenants
+    response = manager.patch(f"/api/v1/owners/{a.owners[2].pk}/", {"user": b.user("owner").pk}, format="json")
+    assert response.status_code == 400 and "user" in response.json()["fields"]
+
+
+def test_one_login_is_one_owner_per_community(tenant, manager):
+    taken = tenant.owners[0].user
+    taken.created_by = tenant.user("manager")
+    taken.save()
+    response = manager.patch(f"/api/v1/owners/{tenant.owners[2].pk}/", {"user": taken.pk}, format="json")
+    assert response.status_code == 400 and "user" in response.json()["fields"]
+
+
+def test_the_platform_admin_may_link_any_login(tenant, api, admin_user):
+    response = api(admin_user).patch(f"/api/v1/owners/{tenant.owners[2].pk}/",
+                                     {"user": tenant.user("cashier").pk}, format="json")
+    assert response.status_code == 200 and response.json()["user"] == tenant.user("cashier").pk
+
+
+def test_other_roles_cannot_link_a_login(tenant, api):
+    login = f.UserFactory(username="plain-login")
+    for role in ("cashier", "committee_member", "regulator"):
+        response = api(tenant.user(role)).patch(f"/api/v1/owners/{tenant.owners[2].pk}/", {"user": login.pk},
+                                                format="json")
+        assert response.status_code in (400, 403, 404), role
+    tenant.owners[2].refresh_from_db()
+    assert tenant.owners[2].user_id is None
+
+
+def test_an_owner_cannot_link_a_login_to_their_own_record(tenant, api):
+    owner = tenant.owners[0]
+    response = api(tenant.user("owner")).patch(f"/api/v1/owners/{owner.pk}/",
+                                               {"user": tenant.user("neighbour").pk}, format="json")
+    assert response.status_code in (400, 403)
+    owner.refresh_from_db()
+    assert owner.user_id == tenant.user("owner").pk
