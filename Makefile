@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PORT ?= 8000
 
-.PHONY: install run test lock messages clean
+.PHONY: install run test system-packages lock messages clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -31,8 +31,16 @@ run: install
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The system packages the tests need (a browser, CJK fonts, gettext, poppler-utils): installed when
+# run as root on Debian, otherwise the one apt-get line to run, within the first second.
+system-packages:
+	@.ci/system-packages
+
+# Two workers on two cores (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
+test: system-packages install
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lock:
 	rm -rf /tmp/linli-lock && $(PYTHON) -m venv /tmp/linli-lock
