@@ -67,6 +67,20 @@ def build_tenant(tag: str) -> Tenant:
     return tenant
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """With `-n 2` (make test), hand out whole modules, as `--dist loadscope` does, so a module's
+    world is built once; and the demo package as one unit, so the demo is seeded once."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndTheDemoPackage(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/demo/"):
+                return "tests/demo/"
+            return super()._split_scope(nodeid)
+
+    return ModulesAndTheDemoPackage(config, log)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads of a test land in its own temporary folder, removed with it."""

@@ -70,6 +70,7 @@ def pay_concurrently(*specs: str) -> dict:
             results[index] = {"id": payment.pk, "created": created}
         except Exception as exc:  # reported to the test, which fails on any
             errors.append(repr(exc))
+            barrier.abort()  # the other threads stop waiting for this one
         finally:
             connection.close()
 

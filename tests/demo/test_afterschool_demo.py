@@ -2,7 +2,6 @@
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -12,16 +11,9 @@ from linli.core.tenancy import Actor
 from linli.orgs.models import User
 
 
-@pytest.fixture
-def demo(db):
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def test_demo_school_has_the_seeds_programs_and_logins(demo):
+def test_demo_school_has_the_seeds_programs_and_logins(demo, first_run):
     for username in ("teacher", "teacher2", "guardian"):
-        assert f"{username} " in demo
+        assert f"{username} " in first_run
     schedules = {p.grade.name: (p.start_time.strftime("%H:%M"), p.end_time.strftime("%H:%M"),
                                 p.boarder_end_time and p.boarder_end_time.strftime("%H:%M"), p.weekdays)
                  for p in Program.objects.select_related("grade")}

@@ -1,15 +1,12 @@
-"""`manage.py seed_demo`: the 苗庄小区 demo of DESIGN §5. The demo is loaded once for the module
-(inside a transaction rolled back at the end); each test runs in a savepoint within it."""
+"""`manage.py seed_demo`: the 苗庄小区 demo of DESIGN §5, as the package seeded it (conftest.py)."""
 
 from decimal import Decimal
 from io import StringIO
 
-import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.test import RequestFactory
 from stdnum.cn import ric, uscc
@@ -21,21 +18,6 @@ from linli.estates.demo import plan_miaozhuang
 from linli.estates.models import Community, Owner, ParkingSpace, Premises, Resident, Unit, Zone
 from linli.estates.validators import PHONE
 from linli.orgs.models import Membership, Organization, User
-
-
-@pytest.fixture(scope="module")
-def first_run(django_db_setup, django_db_blocker):
-    """Output of `seed_demo --if-empty` on the empty test database; the data lives until the module ends."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", "--if-empty", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(first_run, db):
-    return Community.objects.get(code="miaozhuang")
 
 
 def seed(*args) -> str:
