@@ -67,9 +67,21 @@ def build_tenant(tag: str) -> Tenant:
     return tenant
 
 
+# The modules that take a minute or more (measured with --durations), longest first. With two
+# workers they are handed out before the rest, so they run beside the short ones instead of last
+# and alone.
+LONG_MODULES = ("tests/test_tenancy.py", "tests/core/test_backup.py", "tests/demo/", "tests/billing/test_reliability.py",
+                "tests/reliability/", "tests/security/test_csp_browser.py")
+
+
+def _long_rank(nodeid: str) -> int:
+    return next((i for i, prefix in enumerate(LONG_MODULES) if nodeid.startswith(prefix)), len(LONG_MODULES))
+
+
 def pytest_xdist_make_scheduler(config, log):
     """With `-n 2` (make test), hand out whole modules, as `--dist loadscope` does, so a module's
-    world is built once; and the demo package as one unit, so the demo is seeded once."""
+    world is built once; the demo package as one unit, so the demo is seeded once; and the long
+    modules first (the collection order, see below, not the number of tests in a module)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ModulesAndTheDemoPackage(LoadScopeScheduling):
@@ -78,7 +90,14 @@ def pytest_xdist_make_scheduler(config, log):
                 return "tests/demo/"
             return super()._split_scope(nodeid)
 
+    config.option.loadscopereorder = False
     return ModulesAndTheDemoPackage(config, log)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):  # an xdist worker: its collection is the controller's work queue
+        items.sort(key=lambda item: _long_rank(item.nodeid))
 
 
 @pytest.fixture(autouse=True)
