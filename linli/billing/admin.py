@@ -16,7 +16,7 @@ class FeeRuleAdmin(ReadOnlyAdmin):
 
 @admin.register(LateFeePolicy)
 class LateFeePolicyAdmin(ReadOnlyAdmin):
-    list_display = ("community", "daily_rate", "grace_days", "enabled")
+    list_display = ("community", "daily_rate", "grace_days", "enabled", "contract_clause")
 
 
 @admin.register(BillingRun)

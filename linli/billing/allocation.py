@@ -13,8 +13,9 @@ from .periods import parse_period
 
 def overdue_days(policy, period: str, on: dt.date) -> int:
     """Days of late fee on `on` for a bill of `period`: those past the end of the period and the
-    grace days. No policy (or a disabled one) means no late fee."""
-    if policy is None or not policy.enabled:
+    grace days. No policy, a disabled one, or one that cites no contract clause means no late fee:
+    a late fee is owed only where the service contract provides it (Civil Code Art. 944)."""
+    if policy is None or not policy.enabled or not policy.contract_clause.strip():
         return 0
     return max(0, (on - parse_period(period).end).days - policy.grace_days)
 

@@ -2,7 +2,8 @@
 
 苗庄小区's fee standards of 篇一 §三 — management fee 0.25 元/m²·月 in 北区 and 0.40 in 南区 (rules on
 the two districts, so 南区's three groups inherit theirs), garbage fee 3 元/人·月 (低保 2 元), parking
-60 元/月 or 500 元/年 — and a late fee of 万分之五 a day after 30 days. Then January to November 2026
+60 元/月 or 500 元/年 — and no late fee: the seed sets none, and without a service-contract clause
+providing one there is none to charge (Civil Code Art. 944). Then January to November 2026
 as it happened: each month's billing run (the real, set-based one), the owners' payments — most
 on time, some by the quarter with a little prepaid, some late, a few not at all — the rent of the
 leased premises into the common income, and the committee-approved water-pump power subsidy
@@ -32,7 +33,6 @@ from .models import (
     CommonLedgerEntry,
     CommonSpending,
     FeeRule,
-    LateFeePolicy,
     Lease,
     LeaseBill,
     Payment,
@@ -93,10 +93,11 @@ def _rules(ctx: DemoContext, community, spec) -> None:
 
 class _Cashier:
     """Takes the demo's payments in bulk: splits each over the unit's open bills like the payment
-    service does, numbers the receipts, and writes everything at the end of each month."""
+    service does (with no late-fee policy, as the seed has none), numbers the receipts, and writes
+    everything at the end of each month."""
 
-    def __init__(self, community, policy, staff):
-        self.community, self.policy, self.staff = community, policy, staff
+    def __init__(self, community, staff):
+        self.community, self.staff = community, staff
         self.seq = 0
         self.credit: dict[int, Decimal] = {}
 
@@ -114,12 +115,12 @@ class _Cashier:
         for unit_id, amount, when, method in sorted(payments, key=lambda p: p[2]):  # receipts number by time
             open_bills = [b for b in bills.get(unit_id, []) if b.status == Bill.Status.OPEN]
             if amount is None or amount == ROUND_UP:
-                shares, _left = allocate(D("100000000"), open_bills, self.policy, when.date())
+                shares, _left = allocate(D("100000000"), open_bills, None, when.date())
                 owed = sum((s.amount + s.late_fee for s in shares), D("0"))
                 amount = owed if amount is None else (owed / 10).to_integral_value(rounding=ROUND_CEILING) * 10
             if amount <= 0:
                 continue
-            shares, credit = allocate(amount, open_bills, self.policy, when.date())
+            shares, credit = allocate(amount, open_bills, None, when.date())
             for share in shares:
                 share.bill.paid += share.amount
                 share.bill.status = Bill.Status.PAID if share.bill.paid >= share.bill.amount else Bill.Status.OPEN
@@ -249,9 +250,6 @@ def load(ctx: DemoContext) -> None:
     if community is None:
         return
     _rules(ctx, community, MIAOZHUANG_RULES)
-    policy, created = LateFeePolicy.objects.get_or_create(community=community,
-                                                          defaults={"daily_rate": D("0.0005"), "grace_days": 30})
-    ctx.count("late_fee_policies", int(created))
     _leases(ctx, community)
     cuiyuan = ctx.communities.get("cuiyuan")
     if cuiyuan is not None:
@@ -265,7 +263,7 @@ def load(ctx: DemoContext) -> None:
                               .values_list("id", flat=True)) for login in ("owner", "owner2") if login in ctx.users}
     habits = _habits(ctx, list(Unit.objects.filter(community=community).values_list("id", flat=True)), demo_homes)
     staff = [u for u in (ctx.users.get("cashier"), ctx.users.get("finance")) if u is not None]
-    cashier = _Cashier(community, policy, staff)
+    cashier = _Cashier(community, staff)
     rng = ctx.rng("billing.payments")
     bills = payments = 0
     for i in range(LAST.months_since(FIRST) + 1):

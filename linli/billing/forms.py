@@ -43,6 +43,8 @@ class LateFeePolicyForm(forms.Form):
     grace_days = forms.IntegerField(label=_("宽限天数"), min_value=0, max_value=366,
                                     help_text=_("账期结束后多少天内缴费不收违约金"))
     enabled = forms.BooleanField(label=_("启用违约金"), required=False)
+    contract_clause = forms.CharField(label=_("合同依据"), max_length=200,
+                                      help_text=_("物业服务合同中约定违约金的条款；合同没有约定的，不得收取违约金"))
 
 
 class MeterImportForm(forms.Form):

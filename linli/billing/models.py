@@ -271,7 +271,11 @@ class Allocation(models.Model):
 
 class LateFeePolicy(TimeStamped):
     """违约金: after `grace_days` past the end of a bill's period, each overdue day adds
-    `daily_rate` × the amount paid late. Charged with the payment; a manager may waive it."""
+    `daily_rate` × the amount paid late. Charged with the payment; a manager may waive it.
+
+    Only where the service contract provides one (Civil Code Art. 944: the company may not
+    collect by means of its own beyond the contract): `contract_clause` cites that clause, and a
+    policy without it charges nothing. A community has none unless someone sets it."""
 
     community = models.OneToOneField("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
                                      related_name="late_fee_policy")
@@ -279,6 +283,8 @@ class LateFeePolicy(TimeStamped):
                                  validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.01"))])
     grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=30, validators=[MaxValueValidator(366)])
     enabled = models.BooleanField(_("启用"), default=True)
+    contract_clause = models.CharField(_("合同依据"), max_length=200,
+                                       help_text=_("物业服务合同中约定违约金的条款，如“第十二条第二款”"))
 
     class Meta:
         ordering = ["community_id"]

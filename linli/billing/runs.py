@@ -9,11 +9,12 @@ Everything happens in one transaction, so a killed run leaves nothing behind; a 
 has a bill for the period is skipped, so running again finishes an interrupted run and otherwise
 changes nothing."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -272,11 +273,81 @@ def _lease_bills(community: Community, period: Period) -> list[LeaseBill]:
     return LeaseBill.objects.bulk_create(bills)
 
 
+# Which periods may be billed (DESIGN §6 "Fair collection") ---------------------------------------
+
+def period_bounds(community: Community, today: dt.date | None = None) -> tuple[Period | None, Period]:
+    """(first, last): the periods a run of the community may bill. `last` is the month after the
+    current one: a bill may go out ahead of its month, never a year of them (a run for 2099-01
+    billed every unit and spent their prepayments). `first` is the community's first billing month,
+    that of the earliest `billing_start` of its units; a unit without one bills from any month, so
+    while any unit lacks it (or there are no units) `first` is None: any past month."""
+    last = Period.of(today or timezone.localdate()).shift(1)
+    units = Unit.objects.filter(community=community)
+    if units.filter(billing_start__isnull=True).exists():
+        return None, last
+    earliest = units.aggregate(first=Min("billing_start"))["first"]
+    return (Period.of(earliest) if earliest else None), last
+
+
+def period_check(community: Community, period: Period, today: dt.date | None = None) -> None:
+    """Refuse a period outside period_bounds, saying which bound it crosses."""
+    first, last = period_bounds(community, today)
+    if period.months_since(last) > 0:
+        message = _("账期 %(period)s 太晚：最多只能提前一个月，为 %(last)s 生成账单。") % {
+            "period": period, "last": last}
+    elif first is not None and period.months_since(first) < 0:
+        message = _("账期 %(period)s 早于本小区的首个计费月 %(first)s（房屋最早的计费起始日），不能生成账单。") % {
+            "period": period, "first": first}
+    else:
+        return
+    raise ValidationFailed(message, code="period_out_of_range", fields={"period": [message]})
+
+
+def _rules_in_force(community: Community, period: Period) -> list[ResolvedRule]:
+    rules = applicable_rules(community, period)
+    if not rules:
+        raise ValidationFailed(_("%(period)s 没有生效的收费标准，请先设置收费标准。") % {"period": period},
+                               code="no_fee_rules", fields={"period": [_("该账期没有生效的收费标准。")]})
+    return rules
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    period: Period
+    bills: int
+    total: Decimal
+    credit: Decimal
+    lease_bills: int
+
+
+def bill_run_preview(*, actor: Actor, community: Community, period) -> RunPreview:
+    """What a run would create now — bills, their total, the prepayment it would spend, rent bills —
+    computed by the same SQL as the run, writing nothing: the page shows it before the run is
+    confirmed (DESIGN §8)."""
+    actor.require("billing.run", community)
+    period = parse_period(period)
+    period_check(community, period)
+    ctes, params = _lines_sql(community, period, _rules_in_force(community, period), unbilled_only=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{ctes}, new_bills AS (SELECT unit_id, SUM(amount) AS amount FROM lines GROUP BY unit_id) "
+            f"SELECT COUNT(*), COALESCE(SUM(nb.amount), 0), COALESCE(SUM(CASE WHEN a.credit IS NULL "
+            f"OR a.credit <= 0 THEN 0 WHEN a.credit < nb.amount THEN a.credit ELSE nb.amount END), 0) "
+            f"FROM new_bills nb LEFT JOIN {_table(Account)} a ON a.unit_id = nb.unit_id", params)
+        bills, total, credit = cursor.fetchone()
+    billed = LeaseBill.objects.filter(community=community, period=str(period)).values("lease_id")
+    leases = Lease.objects.filter(community=community, start__lte=period.end, end__gte=period.start).exclude(
+        id__in=billed).count()
+    return RunPreview(period=period, bills=int(bills), total=Decimal(int(total)).scaleb(-2),
+                      credit=Decimal(int(credit)).scaleb(-2), lease_bills=leases)
+
+
 def bill_run_create(*, actor: Actor, community: Community, period, progress=None) -> BillingRun:
     """Bill one community for one period: the one service behind the API, the page's button, the
     `bill_run` command and the monthly job. `progress(step, steps, label)` is told each step."""
     actor.require("billing.run", community)
     period = parse_period(period)
+    period_check(community, period)
 
     def report(key: str) -> None:
         if progress is not None:
@@ -284,10 +355,7 @@ def bill_run_create(*, actor: Actor, community: Community, period, progress=None
             progress(index + 1, len(STEPS), str(STEPS[index][1]))
 
     report("rules")
-    rules = applicable_rules(community, period)
-    if not rules:
-        raise ValidationFailed(_("%(period)s 没有生效的收费标准，请先设置收费标准。") % {"period": period},
-                               code="no_fee_rules", fields={"period": [_("该账期没有生效的收费标准。")]})
+    rules = _rules_in_force(community, period)
     now = timezone.now()
     with transaction.atomic():
         # Runs of one community queue up here (a no-op on SQLite, which has one writer anyway). NO KEY:

@@ -183,3 +183,24 @@ def owner_arrears(owner, on: dt.date | None = None) -> Decimal:
         unit__ownerships__owner=owner, status=Bill.Status.OPEN, period__lt=current,
     ).aggregate(amount=Sum("amount"), paid=Sum("paid"))
     return (owed["amount"] or Decimal("0")) - (owed["paid"] or Decimal("0"))
+
+
+# What a reversal would do --------------------------------------------------------------------
+
+@dataclass
+class ReversalPreview:
+    """What payment_reverse would do to a payment now: shown before the cashier confirms, since a
+    reversal voids a receipt for good (DESIGN §8)."""
+
+    payment: Payment
+    allocations: list  # the payment's allocations: their bills reopen by these amounts
+    credit_back: Decimal  # the credit it created, taken back from the unit's prepayment
+    credit_spent: Decimal  # credit a run has since spent: taken back from the bills it settled
+
+
+def payment_reversal_preview(*, actor: Actor, payment: Payment) -> ReversalPreview:
+    payment = payment_list(actor=actor).get(pk=payment.pk)
+    account = Account.objects.filter(unit_id=payment.unit_id).first()
+    back = min(account.credit if account else Decimal("0.00"), payment.credit)
+    return ReversalPreview(payment=payment, allocations=list(payment.allocations.select_related("bill").order_by("id")),
+                           credit_back=back, credit_spent=payment.credit - back)

@@ -20,7 +20,7 @@ from linli.estates.models import Community
 
 from .models import FeeRule
 from .periods import Period, parse_period
-from .runs import bill_run_create
+from .runs import bill_run_create, period_check
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,12 @@ def _publish(community_id: int, period: str, **state) -> None:
 
 
 def bill_run_start(*, actor: Actor, community: Community, period: str) -> str:
-    """Queue a run (the page's button); its progress is then published step by step."""
+    """Queue a run (the page's button); its progress is then published step by step. A period
+    out of bounds is refused here, at once, rather than by the job a moment later."""
     actor.require("billing.run", community)
-    period = str(parse_period(period))
+    parsed = parse_period(period)
+    period_check(community, parsed)
+    period = str(parsed)
     _publish(community.pk, period, state="queued", step=0, steps=0, label="")
     bill_run_job(community.pk, period, actor.user.pk if actor.is_authenticated else None)
     return period

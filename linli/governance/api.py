@@ -1,43 +1,53 @@
 """The governance API (DESIGN §5 Governance). Thin: parse, call a service or selector, render."""
 
+from decimal import Decimal
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
+from linli.core.filters import FilterSet, IdFilter
+from linli.core.parsers import JSONParser
 from linli.core.tenancy import actor_for
 from linli.estates.selectors import community_list, unit_list
 from linli.orgs.selectors import organization_list
 
 from . import selectors, services
+from .eligibility import CONDITIONS, OWNER_OF_COMMUNITY
 from .models import (
     Assembly,
     Ballot,
     Candidate,
     Committee,
+    CommitteeFiling,
     CommitteeMember,
+    CountOfficer,
     Election,
     FundEntry,
+    FundInterest,
     FundObjection,
     FundUsage,
     Motion,
+    OwnerConcern,
     Participant,
     PrepGroup,
     PrepGroupMember,
     PrepTask,
     Proxy,
     RecallPetition,
+    ServiceBudget,
+    ServiceBudgetLine,
     SignIn,
     Vote,
 )
@@ -45,6 +55,11 @@ from .pdf import assembly_minutes_pdf
 
 
 READ_AND_CREATE = ["get", "post", "head", "options"]
+
+
+def money_field(**kwargs):
+    """An amount in yuan as a string ("22.34"); the models keep it in fen (DESIGN §3)."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
 class GovernanceViewSet(ServiceViewSet):
@@ -136,8 +151,8 @@ class MotionSerializer(serializers.ModelSerializer):
         return data
 
 
-class MotionFilter(filters.FilterSet):
-    community = filters.NumberFilter(field_name="assembly__community_id")
+class MotionFilter(FilterSet):
+    community = IdFilter(field_name="assembly__community_id")
 
     class Meta:
         model = Motion
@@ -234,15 +249,25 @@ class ElectionSerializer(serializers.ModelSerializer):
     community = scoped(community_list)
     assembly = scoped(selectors.assembly_list, allow_null=True, required=False)
     round_of = scoped(selectors.election_list, allow_null=True, required=False)
+    by_election_for = scoped(selectors.committee_list, allow_null=True, required=False,
+                             help_text="补选：在任业主委员会的 id（人数为其空缺名额以内）。")
     conditions = serializers.ListField(child=serializers.CharField(), required=False,
-                                       help_text="附加资格条件的名称（本小区业主始终适用）。")
+                                       help_text="附加资格条件的名称（本小区产权人或产权共有人始终适用）；"
+                                                 "不填时为 full_civil_capacity（具有完全民事行为能力）。")
+    qualifications = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
 
     class Meta:
         model = Election
-        fields = ["id", "community", "title", "seats", "publicity_ends", "conditions", "assembly", "round_of",
-                  "status", "published_at", "opened_at", "ballots_collected", "tallied_at", "result"]
+        fields = ["id", "community", "title", "seats", "publicity_ends", "conditions", "qualifications", "assembly",
+                  "round_of", "by_election_for", "status", "published_at", "opened_at", "ballots_collected",
+                  "tallied_at", "result"]
         read_only_fields = ["status", "published_at", "opened_at", "ballots_collected", "tallied_at"]
+
+    def get_qualifications(self, election) -> list[dict]:
+        """Every qualification a candidate must meet, as shown on the ballot."""
+        return [{"condition": name, "label": str(CONDITIONS[name].label)}
+                for name in [OWNER_OF_COMMUNITY, *election.conditions]]
 
     def get_result(self, election) -> dict | None:
         return services.tally_response(election.result) if election.result else None
@@ -293,6 +318,10 @@ class TallyInput(serializers.Serializer):
                                                  help_text="票箱清点出的纸质选票数（可选）。")
 
 
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
 class TieBreakInput(serializers.Serializer):
     member = scoped(selectors.candidate_list, help_text="已当选委员（候选人 id）")
     choices = serializers.ListField(child=serializers.IntegerField())
@@ -326,6 +355,14 @@ class ElectionViewSet(GovernanceViewSet):
     def open(self, request, pk=None):
         return self.respond(ElectionSerializer,
                             services.election_open(actor=self.actor, election=self.get_object()), created=False)
+
+    @extend_schema(request=ReasonInput, responses=ElectionSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Call the election off before voting opens, so that another can be held (one at a time)."""
+        election = services.election_cancel(actor=self.actor, election=self.get_object(),
+                                            **self.action_input(ReasonInput))
+        return self.respond(ElectionSerializer, election, created=False)
 
     @extend_schema(methods=["post"], request=ParticipantSerializer, responses={201: ParticipantSerializer})
     @extend_schema(methods=["get"], responses=ParticipantSerializer(many=True))
@@ -389,14 +426,19 @@ class CommitteeMemberSerializer(serializers.ModelSerializer):
 class CommitteeSerializer(serializers.ModelSerializer):
     election = scoped(selectors.election_list, write_only=True)
     members = CommitteeMemberSerializer(many=True, read_only=True)
+    filing = serializers.SerializerMethodField(help_text="现行有效的备案（列明在任委员）；为空表示须办理（变更）备案。")
 
     class Meta:
         model = Committee
-        fields = ["id", "community", "election", "term_start", "term_end", "ended_on", "members", "filed_on",
-                  "filed_with", "filing_reference", "reminder_sent_on"]
-        read_only_fields = ["community", "term_end", "ended_on", "filed_on", "filed_with", "filing_reference",
+        fields = ["id", "community", "election", "seats", "term_start", "term_end", "ended_on", "members", "filed_on",
+                  "filed_with", "filing_reference", "filing", "reminder_sent_on"]
+        read_only_fields = ["community", "seats", "term_end", "ended_on", "filed_on", "filed_with", "filing_reference",
                             "reminder_sent_on"]
         extra_kwargs = {"term_start": {"required": False}}
+
+    def get_filing(self, committee) -> int | None:
+        filing = services.filing_current(committee)
+        return filing.pk if filing else None
 
 
 class OfficerBallotInput(serializers.Serializer):
@@ -448,10 +490,48 @@ class CommitteeViewSet(GovernanceViewSet):
     @extend_schema(request=FilingInput, responses=CommitteeSerializer)
     @action(detail=True, methods=["post"])
     def filing(self, request, pk=None):
-        """Record the filing (备案) with the sub-district office."""
+        """File the committee (备案) with the sub-district office, with its sitting members; the
+        sub-district confirms it at /committee-filings/{id}/confirm/."""
         data = self.action_input(FilingInput)
         committee = services.committee_file(actor=self.actor, committee=self.get_object(), **data)
         return self.respond(CommitteeSerializer, committee, created=False)
+
+
+class CommitteeFilingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitteeFiling
+        fields = ["id", "committee", "reason", "reference", "filed_on", "filed_with", "members", "status",
+                  "answered_at", "note"]
+        read_only_fields = fields
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CommitteeFilingViewSet(GovernanceViewSet):
+    """Filings of committees with their sub-district office, received and answered on its side."""
+
+    serializer_class = CommitteeFilingSerializer
+    filterset_fields = ["committee", "status"]
+    selector = selectors.committee_filing_list
+
+    def _answer(self, confirm: bool):
+        filing = services.committee_filing_answer(actor=self.actor, filing=self.get_object(), confirm=confirm,
+                                                  **self.action_input(NoteInput))
+        return self.respond(CommitteeFilingSerializer, filing, created=False)
+
+    @extend_schema(request=NoteInput, responses=CommitteeFilingSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The sub-district office confirms the filing it received."""
+        return self._answer(True)
+
+    @extend_schema(request=NoteInput, responses=CommitteeFilingSerializer, operation_id="committee_filings_return")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_filing(self, request, pk=None):
+        """The sub-district office returns the filing, with the reason (`note`)."""
+        return self._answer(False)
 
 
 # Recall -----------------------------------------------------------------------------------
@@ -464,8 +544,8 @@ class RecallPetitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecallPetition
         fields = ["id", "community", "committee", "members", "reason", "status", "qualified_at", "motion",
-                  "progress"]
-        read_only_fields = ["committee", "status", "qualified_at", "motion"]
+                  "decided_on", "by_election", "progress"]
+        read_only_fields = ["committee", "status", "qualified_at", "motion", "decided_on", "by_election"]
 
     def get_progress(self, petition) -> dict:
         progress = services.recall_progress(petition)
@@ -477,7 +557,8 @@ class OwnerInput(serializers.Serializer):
 
 
 class RecallPetitionViewSet(GovernanceViewSet):
-    """Recall petitions: over 20% of the exclusive area puts a recall motion on the next assembly."""
+    """Recall petitions: 20% or more of the exclusive area puts a recall motion on the next assembly;
+    a passed recall takes effect when the assembly's result is published."""
 
     serializer_class = RecallPetitionSerializer
     filterset_fields = ["community", "status"]
@@ -498,6 +579,7 @@ class RecallPetitionViewSet(GovernanceViewSet):
 class FundUsageSerializer(serializers.ModelSerializer):
     community = scoped(community_list)
     units = scoped(unit_list, many=True)
+    amount = money_field(min_value=Decimal("0.01"))
     assembly = scoped(selectors.assembly_list, allow_null=True, required=False, write_only=True, default=None)
     objections = serializers.SerializerMethodField()
 
@@ -512,8 +594,15 @@ class FundUsageSerializer(serializers.ModelSerializer):
         return usage.objections.count()
 
 
+class PublishInput(serializers.Serializer):
+    publicity_ends = serializers.DateTimeField(required=False, allow_null=True, default=None,
+                                               help_text="否定表决的公示截止：不早于发布后 7 日（留空沿用草稿的）。")
+    assembly = scoped(selectors.assembly_list, allow_null=True, required=False, default=None,
+                      help_text="业主大会表决：列入哪一次业主大会（留空为下一次）。")
+
+
 class PayInput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    amount = money_field(required=False, allow_null=True, default=None)
 
 
 DECISION = inline_serializer("FundUsageDecision", {
@@ -533,12 +622,22 @@ class FundObjectionSerializer(serializers.ModelSerializer):
 
 
 class FundUsageViewSet(GovernanceViewSet):
-    """Uses of the maintenance fund: `mode` assembly | negative_vote | emergency."""
+    """Uses of the maintenance fund: `mode` assembly | negative_vote | emergency. The company's
+    manager drafts (`draft`); the committee — the residents' committee where there is none —
+    publishes, which starts the publicity or the vote."""
 
     serializer_class = FundUsageSerializer
     filterset_fields = ["community", "mode", "status"]
     selector = selectors.fund_usage_list
     create_service = services.fund_usage_create
+
+    @extend_schema(request=PublishInput, responses=FundUsageSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a draft: a negative vote's publicity (at least 7 days) or the assembly's motion."""
+        usage = services.fund_usage_publish(actor=self.actor, usage=self.get_object(),
+                                            **self.action_input(PublishInput))
+        return self.respond(FundUsageSerializer, usage, created=False)
 
     @extend_schema(request=OwnerInput, responses={201: FundObjectionSerializer})
     @action(detail=True, methods=["post"])
@@ -568,14 +667,15 @@ class FundEntrySerializer(serializers.ModelSerializer):
     # Every kind is read back (interest and withdrawals are posted by the fund's own services); only two are entered.
     kind = serializers.ChoiceField(choices=FundEntry.Kind.choices,
                                    help_text="录入：first_deposit（按 rate × 建筑面积）或 top_up（amount）。")
+    amount = money_field(required=False)
+    balance = money_field(read_only=True)
     rate = serializers.DecimalField(max_digits=10, decimal_places=2, write_only=True, required=False,
                                     help_text="首期交存标准（元/m²）")
 
     class Meta:
         model = FundEntry
         fields = ["id", "unit", "kind", "amount", "rate", "balance", "usage", "memo", "at"]
-        read_only_fields = ["balance", "usage", "at"]
-        extra_kwargs = {"amount": {"required": False}}
+        read_only_fields = ["usage", "at"]
 
     def validate_kind(self, kind):
         if kind not in (FundEntry.Kind.FIRST_DEPOSIT, FundEntry.Kind.TOP_UP):
@@ -583,16 +683,10 @@ class FundEntrySerializer(serializers.ModelSerializer):
         return kind
 
 
-class FundEntryFilter(filters.FilterSet):
+class FundEntryFilter(FilterSet):
     class Meta:
         model = FundEntry
         fields = ["community", "unit", "kind", "usage"]
-
-
-class InterestInput(serializers.Serializer):
-    community = scoped(community_list)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    memo = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class FundLedgerViewSet(GovernanceViewSet):
@@ -608,23 +702,195 @@ class FundLedgerViewSet(GovernanceViewSet):
         unit = data["unit"]
         if data["kind"] == FundEntry.Kind.FIRST_DEPOSIT:
             if "rate" not in data:
-                raise serializers.ValidationError({"rate": ["请填写首期交存标准。"]})
+                raise serializers.ValidationError({"rate": [_("请填写首期交存标准。")]})
             entry = services.fund_first_deposit(actor=self.actor, community=unit.community, units=[unit],
                                                 rate=data["rate"], memo=data.get("memo", ""))[0]
         else:
             if "amount" not in data:
-                raise serializers.ValidationError({"amount": ["请填写金额。"]})
+                raise serializers.ValidationError({"amount": [_("请填写金额。")]})
             entry = services.fund_top_up(actor=self.actor, unit=unit, amount=data["amount"],
                                          memo=data.get("memo", ""))
         return self.respond(FundEntrySerializer, entry)
 
-    @extend_schema(request=InterestInput, responses={201: FundEntrySerializer(many=True)})
-    @action(detail=False, methods=["post"])
-    def interest(self, request):
-        """Allocate interest to a community's ledgers pro rata to their balances (exact to the fen)."""
-        entries = services.fund_interest_allocate(actor=self.actor, **self.action_input(InterestInput))
-        return Response(FundEntrySerializer(entries, many=True, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+
+class FundInterestSerializer(serializers.ModelSerializer):
+    community = scoped(community_list)
+    amount = money_field(min_value=Decimal("0.01"))
+    memo = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = FundInterest
+        fields = ["id", "community", "amount", "memo", "status", "proposed_by", "confirmed_by", "posted_at"]
+        read_only_fields = ["status", "proposed_by", "confirmed_by", "posted_at"]
+
+
+class FundInterestViewSet(GovernanceViewSet):
+    """Interest credited to a community's fund, shared pro rata to the balances (exact to the fen).
+    Posted at once by the company's finance staff; a committee member's entry is `pending` until
+    a second member confirms it."""
+
+    serializer_class = FundInterestSerializer
+    filterset_fields = ["community", "status"]
+    selector = selectors.fund_interest_list
+    create_service = services.fund_interest_record
+
+    @extend_schema(request=None, responses=FundInterestSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """A second committee member confirms the entry; the interest reaches the ledgers."""
+        interest = services.fund_interest_confirm(actor=self.actor, interest=self.get_object())
+        return self.respond(FundInterestSerializer, interest, created=False)
+
+
+# Committee duties (篇四 §二) ---------------------------------------------------------------
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    amount = money_field(min_value=Decimal("0.00"))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = ServiceBudgetLine
+        fields = ["item", "amount", "note"]
+
+
+class ServiceBudgetSerializer(serializers.ModelSerializer):
+    community = scoped(community_list)
+    lines = BudgetLineSerializer(many=True)
+    total = money_field(read_only=True)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = ServiceBudget
+        fields = ["id", "community", "year", "kind", "title", "note", "lines", "total", "status", "review_note",
+                  "approved_at", "disclosed_at"]
+        read_only_fields = ["status", "review_note", "approved_at", "disclosed_at"]
+
+
+class BudgetRevision(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    lines = BudgetLineSerializer(many=True)
+
+
+class ServiceBudgetViewSet(GovernanceViewSet):
+    """The annual property-service budget and final accounts (`kind` budget | final, 篇四 §二.4):
+    drafted and submitted by the company, approved (or returned) by the committee, then disclosed
+    to the owners, who see them from then on."""
+
+    serializer_class = ServiceBudgetSerializer
+    filterset_fields = ["community", "year", "kind", "status"]
+    selector = selectors.service_budget_list
+    create_service = services.service_budget_create
+
+    def _done(self, budget):
+        budget.refresh_from_db()
+        return self.respond(ServiceBudgetSerializer, budget, created=False)
+
+    @extend_schema(request=BudgetRevision, responses=ServiceBudgetSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        """The company reworks a draft or a returned one (its lines are replaced)."""
+        return self._done(services.service_budget_revise(actor=self.actor, budget=self.get_object(),
+                                                         **self.action_input(BudgetRevision)))
+
+    @extend_schema(request=None, responses=ServiceBudgetSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._done(services.service_budget_submit(actor=self.actor, budget=self.get_object()))
+
+    @extend_schema(request=NoteInput, responses=ServiceBudgetSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._done(services.service_budget_review(actor=self.actor, budget=self.get_object(), approve=True,
+                                                         **self.action_input(NoteInput)))
+
+    @extend_schema(request=NoteInput, responses=ServiceBudgetSerializer, operation_id="service_budgets_return")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_budget(self, request, pk=None):
+        """The committee returns it to the company, with its opinion (`note`)."""
+        return self._done(services.service_budget_review(actor=self.actor, budget=self.get_object(), approve=False,
+                                                         **self.action_input(NoteInput)))
+
+    @extend_schema(request=None, responses=ServiceBudgetSerializer)
+    @action(detail=True, methods=["post"])
+    def disclose(self, request, pk=None):
+        """Disclose an approved budget or final accounts to every owner of the community."""
+        return self._done(services.service_budget_disclose(actor=self.actor, budget=self.get_object()))
+
+
+class OwnerConcernSerializer(serializers.ModelSerializer):
+    owner = scoped(selectors.owner_choices)
+    unit = scoped(unit_list, allow_null=True, required=False, default=None)
+    text = serializers.CharField(max_length=1500)
+
+    class Meta:
+        model = OwnerConcern
+        fields = ["id", "community", "owner", "unit", "subject", "text", "status", "answer", "answered_at",
+                  "service_request"]
+        read_only_fields = ["community", "status", "answer", "answered_at", "service_request"]
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=2000)
+
+
+class HandOffInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in services.HAND_OFF_KINDS], default="complaint")
+    answer = serializers.CharField(max_length=services.HAND_OFF_OPINION_MAX, required=False, allow_blank=True,
+                                   default="")
+
+
+class OwnerConcernViewSet(GovernanceViewSet):
+    """Owners' concerns raised with the committee first (篇四 §二): the owner raises one in their
+    own name; the committee answers it, or hands it to the company as a service request."""
+
+    serializer_class = OwnerConcernSerializer
+    filterset_fields = ["community", "status", "owner"]
+    selector = selectors.owner_concern_list
+    create_service = services.owner_concern_raise
+
+    @extend_schema(request=AnswerInput, responses=OwnerConcernSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        concern = services.owner_concern_answer(actor=self.actor, concern=self.get_object(),
+                                                **self.action_input(AnswerInput))
+        return self.respond(OwnerConcernSerializer, concern, created=False)
+
+    @extend_schema(request=HandOffInput, responses=OwnerConcernSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-off")
+    def hand_off(self, request, pk=None):
+        """Hand the concern to the company as the owner's service request (`kind`: repair | complaint | help)."""
+        concern = services.owner_concern_hand_off(actor=self.actor, concern=self.get_object(),
+                                                  **self.action_input(HandOffInput))
+        return self.respond(OwnerConcernSerializer, concern, created=False)
+
+
+class CountOfficerSerializer(serializers.ModelSerializer):
+    election = scoped(selectors.election_list, allow_null=True, required=False, default=None)
+    assembly = scoped(selectors.assembly_list, allow_null=True, required=False, default=None)
+    owner = scoped(selectors.owner_choices, allow_null=True, required=False, default=None)
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = CountOfficer
+        fields = ["id", "election", "assembly", "role", "name", "owner", "signed_at", "signed_digest"]
+        read_only_fields = ["signed_at", "signed_digest"]
+
+
+class CountOfficerViewSet(GovernanceViewSet):
+    """Scrutineers and tellers (`role`: scrutineer | teller) of an election or an assembly
+    (篇四 §一.7(2)); after the count each signs it (`sign`), binding the digest of its ballots."""
+
+    serializer_class = CountOfficerSerializer
+    filterset_fields = ["election", "assembly", "role"]
+    selector = selectors.count_officer_list
+    create_service = services.count_officer_add
+
+    @extend_schema(request=None, responses=CountOfficerSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        officer = services.count_sign(actor=self.actor, officer=self.get_object())
+        return self.respond(CountOfficerSerializer, officer, created=False)
 
 
 # Preparation group ------------------------------------------------------------------------
@@ -719,7 +985,12 @@ routes = [
     ("candidates", CandidateViewSet, "candidate"),
     ("committees", CommitteeViewSet, "committee"),
     ("recall-petitions", RecallPetitionViewSet, "recall-petition"),
+    ("committee-filings", CommitteeFilingViewSet, "committee-filing"),
     ("fund-usages", FundUsageViewSet, "fund-usage"),
     ("fund-ledger", FundLedgerViewSet, "fund-entry"),
+    ("fund-interest", FundInterestViewSet, "fund-interest"),
+    ("service-budgets", ServiceBudgetViewSet, "service-budget"),
+    ("owner-concerns", OwnerConcernViewSet, "owner-concern"),
+    ("count-officers", CountOfficerViewSet, "count-officer"),
 ]
 paths = [path("assemblies/<int:pk>/minutes.pdf", MinutesView.as_view(), name="assembly-minutes")]

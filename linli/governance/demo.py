@@ -24,6 +24,7 @@ from . import services
 from .models import (
     Assembly,
     Committee,
+    CommitteeFiling,
     CommitteeMember,
     FundAccount,
     FundEntry,
@@ -76,8 +77,20 @@ def _prep_group(ctx, community) -> None:
 
 def _committee(ctx, community) -> Committee:
     committee = Committee.objects.filter(community=community, term_start=TERM_START).first()
-    if committee is not None:
-        return committee
+    if committee is None:
+        committee = _seat_committee(ctx, community)
+    if not committee.filings.exists():
+        # Filed in 2024 and confirmed by the sub-district then, with the nine members as they sit.
+        CommitteeFiling.objects.create(
+            committee=committee, reason=CommitteeFiling.Reason.FORMATION, reference=committee.filing_reference,
+            filed_on=committee.filed_on, filed_with=committee.filed_with, status=CommitteeFiling.Status.CONFIRMED,
+            answered_at=_at(dt.date(2024, 7, 9)),
+            members=[{"owner": m.owner_id, "name": m.owner.name, "office": m.office}
+                     for m in committee.members.select_related("owner").order_by("id")])
+    return committee
+
+
+def _seat_committee(ctx, community) -> Committee:
     rng = ctx.rng("governance.committee")
     people = list(Owner.objects.filter(community=community, kind=Owner.Kind.PERSON, user__isnull=True)
                   .exclude(ownerships__is_voter=False).order_by("id").values_list("id", flat=True))
@@ -155,9 +168,9 @@ def _fund(ctx, community) -> None:
                                               at=_at(dt.date(2003, 6, 30)))
         ctx.count("fund_entries", len(entries))
     if not FundEntry.objects.filter(community=community, kind=FundEntry.Kind.INTEREST).exists():
-        entries = services.fund_interest_allocate(actor=system, community=community, amount=Decimal("186420.37"),
-                                                  memo="2025年度利息", at=_at(dt.date(2026, 1, 15)))
-        ctx.count("fund_entries", len(entries))
+        services.fund_interest_record(actor=system, community=community, amount=Decimal("186420.37"),
+                                      memo="2025年度利息", at=_at(dt.date(2026, 1, 15)))
+        ctx.count("fund_entries", FundEntry.objects.filter(community=community, kind=FundEntry.Kind.INTEREST).count())
     if not FundUsage.objects.filter(community=community, title=ROOF).exists():
         roof = Unit.objects.filter(community=community, building__name="北区3号楼")
         usage = services.fund_usage_create(actor=system, community=community, title=ROOF, amount=Decimal("48600.00"),

@@ -1,11 +1,17 @@
 """Forms of the governance pages. They only parse input; the services enforce every rule."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.errors import ValidationFailed
+from linli.core.money import money
 from linli.web.forms import DATE_WIDGET
 
-from .models import Assembly, Candidate, FundUsage, Matter, PrepGroupMember, Vote
+from .eligibility import DEFAULT_CONDITIONS
+from .models import Assembly, Candidate, CountOfficer, FundUsage, Matter, PrepGroupMember, ServiceBudget, Vote
+from .services.duties import HAND_OFF_KINDS
 
 CHOICES = forms.CheckboxSelectMultiple(attrs={"class": "choice-list"})
 DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
@@ -66,17 +72,26 @@ class ElectionForm(forms.Form):
     seats = forms.IntegerField(label=_("应选人数"), initial=9, min_value=1, max_value=11,
                                help_text=_("5 至 11 人的单数。"))
     publicity_ends = DateTimeField(label=_("候选人公示截止"), required=False, help_text=_("留空：不设公示期。"))
-    conditions = forms.MultipleChoiceField(label=_("附加资格条件"), required=False,
-                                           widget=CHOICES)
+    conditions = forms.MultipleChoiceField(label=_("候选人资格条件"), required=False, widget=CHOICES,
+                                           help_text=_("本小区产权人或产权共有人始终适用；提名时逐项审查，并在选票上载明。"))
 
     def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conditions"].choices = [(c.name, c.label) for c in conditions]
+        self.fields["conditions"].initial = list(DEFAULT_CONDITIONS)
 
 
 class NominationForm(UnitPicker):
-    nominated_by = forms.ChoiceField(label=_("提名方式"), choices=Candidate.Channel.choices)
+    # 自荐 is entered by the owner themself on the portal, never for them.
+    nominated_by = forms.ChoiceField(label=_("提名方式"), choices=[
+        c for c in Candidate.Channel.choices if c[0] != Candidate.Channel.SELF])
     statement = forms.CharField(label=_("个人简介"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def ballot_label(candidate) -> str:
+    """A candidate on the ballot with the qualifications checked at nomination (篇四 §一.1)."""
+    passed = "、".join(check["label"] for check in candidate.eligibility if check["ok"])
+    return f"{candidate.owner.name}（{passed}）" if passed else candidate.owner.name
 
 
 class BallotForm(UnitPicker):
@@ -85,7 +100,7 @@ class BallotForm(UnitPicker):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["selections"].choices = [(c.pk, c.owner.name) for c in candidates]
+        self.fields["selections"].choices = [(c.pk, ballot_label(c)) for c in candidates]
 
 
 class OwnBallotForm(forms.Form):
@@ -94,7 +109,16 @@ class OwnBallotForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["selections"].choices = [(c.pk, c.owner.name) for c in candidates]
+        self.fields["selections"].choices = [(c.pk, ballot_label(c)) for c in candidates]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消理由"), max_length=200)
+
+
+class CountOfficerForm(forms.Form):
+    role = forms.ChoiceField(label=_("职责"), choices=CountOfficer.Role.choices)
+    name = forms.CharField(label=_("姓名"), max_length=60)
 
 
 class TallyForm(forms.Form):
@@ -127,7 +151,15 @@ class OfficerBallotForm(forms.Form):
 
 class FilingForm(forms.Form):
     reference = forms.CharField(label=_("备案编号"), max_length=60)
-    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=DATE_WIDGET)
+    filed_on = forms.DateField(label=_("报送日期"), required=False, widget=DATE_WIDGET)
+
+
+class FilingAnswerForm(forms.Form):
+    note = forms.CharField(label=_("意见"), max_length=200, required=False, help_text=_("退回时必填。"))
+
+
+class ByElectionForm(forms.Form):
+    seats = forms.IntegerField(label=_("补选人数"), min_value=1, max_value=11)
 
 
 class HireForm(forms.Form):
@@ -137,6 +169,11 @@ class HireForm(forms.Form):
 
 class FirstDepositForm(forms.Form):
     rate = forms.DecimalField(label=_("首期交存标准（元/m²）"), max_digits=10, decimal_places=2, min_value=0)
+
+
+class PublishForm(forms.Form):
+    publicity_ends = DateTimeField(label=_("公示截止"), required=False,
+                                   help_text=_("否定表决：不早于发布后 7 日；留空沿用草稿中的时间。"))
 
 
 class AmountForm(forms.Form):
@@ -179,3 +216,52 @@ class RecallForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [(m.pk, m.owner.name) for m in members]
+
+
+class BudgetForm(forms.Form):
+    """The lines are typed one a line — item, amount, and an optional note, separated by a comma,
+    a Chinese comma, a tab or a bar — as they are copied out of a spreadsheet."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("类别"), choices=ServiceBudget.Kind.choices)
+    title = forms.CharField(label=_("名称"), max_length=120, required=False, help_text=_("留空：按年度和类别命名。"))
+    lines = forms.CharField(label=_("项目明细"), widget=forms.Textarea(attrs={"rows": 8}),
+                            help_text=_("每行一项：项目，金额（元），说明（可省略）。"))
+    note = forms.CharField(label=_("编制说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_lines(self):
+        rows = []
+        for number, text in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not text.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"[,，\t|]", text, maxsplit=2)]
+            try:
+                amount = money(parts[1].replace("元", "")) if len(parts) > 1 else None
+            except ValidationFailed:
+                amount = None
+            if amount is None or not parts[0]:
+                raise forms.ValidationError(_("第 %(n)s 行：请写“项目，金额”。") % {"n": number})
+            rows.append({"item": parts[0], "amount": amount, "note": parts[2] if len(parts) > 2 else ""})
+        return rows
+
+
+class BudgetRevisionForm(BudgetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["year"], self.fields["kind"]
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("审核意见"), max_length=200, required=False, help_text=_("退回时必填。"))
+
+
+class ConcernForm(forms.Form):
+    subject = forms.CharField(label=_("事项"), max_length=100)
+    text = forms.CharField(label=_("意见"), max_length=1500, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答复"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             required=False)
+    kind = forms.ChoiceField(label=_("转为工单的类型"), required=False, choices=[
+        (k.value, k.label) for k in HAND_OFF_KINDS])

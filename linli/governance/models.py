@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import AppendOnlyError, TimeStamped
+from linli.core.money import MoneyField
 
 AREA = dict(max_digits=14, decimal_places=2)
-MONEY = dict(max_digits=14, decimal_places=2)
 
 
 class AppendOnly(models.Model):
@@ -303,6 +303,9 @@ class Election(TimeStamped):
         PUBLICITY = "publicity", _("候选人公示中")
         OPEN = "open", _("投票中")
         TALLIED = "tallied", _("已计票")
+        CANCELLED = "cancelled", _("已取消")
+
+    RUNNING = (Status.NOMINATING, Status.PUBLICITY, Status.OPEN)
 
     community = models.ForeignKey("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
                                   related_name="elections")
@@ -314,6 +317,9 @@ class Election(TimeStamped):
                                  on_delete=models.PROTECT, related_name="elections")
     round_of = models.ForeignKey("self", verbose_name=_("补选自"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="further_rounds")
+    by_election_for = models.ForeignKey("Committee", verbose_name=_("补选的业主委员会"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="by_elections",
+                                        help_text=_("罢免或出缺后，为在任的业主委员会补选委员。"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.NOMINATING)
     published_at = models.DateTimeField(_("候选人公布于"), null=True, blank=True)
     roll = models.ForeignKey(Roll, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -326,6 +332,10 @@ class Election(TimeStamped):
         ordering = ["community_id", "-id"]
         verbose_name = _("业主委员会选举")
         verbose_name_plural = _("业主委员会选举")
+        # One election at a time in a community (篇四 §一.7): two running at once would split the
+        # owners' sign-ins and ballots between two rolls for the same seats.
+        constraints = [models.UniqueConstraint(fields=["community"], condition=Q(status__in=["nominating", "publicity", "open"]),
+                                               name="election_one_running")]
 
     def __str__(self):
         return self.title or _("业主委员会选举 #%(id)s") % {"id": self.pk}
@@ -422,6 +432,8 @@ class Committee(TimeStamped):
     filing_reference = models.CharField(_("备案编号"), max_length=60, blank=True)
     reminder_sent_on = models.DateField(_("换届提醒日期"), null=True, blank=True)
     officer_round = models.PositiveSmallIntegerField(_("主任、副主任推选轮次"), default=1)
+    seats = models.PositiveSmallIntegerField(_("委员人数"), default=9,
+                                             help_text=_("选举产生的委员名额；罢免或出缺后由补选补足，不超过此数。"))
 
     class Meta:
         ordering = ["community_id", "-term_start", "-id"]
@@ -460,6 +472,43 @@ class CommitteeMember(TimeStamped):
         return self.owner.name
 
 
+class CommitteeFiling(TimeStamped):
+    """A filing (备案) of the committee with the sub-district office (篇四 §一.6(6)): submitted by
+    the committee with the members as they stand, then received and confirmed — or returned with
+    the reason — by the sub-district on its side. A change of members (a recall, a by-election)
+    needs a new filing."""
+
+    class Reason(models.TextChoices):
+        FORMATION = "formation", _("成立备案")
+        CHANGE = "change", _("变更备案")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已报送，待街道办事处确认")
+        CONFIRMED = "confirmed", _("街道办事处已确认")
+        RETURNED = "returned", _("街道办事处退回")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("业主委员会"), on_delete=models.PROTECT,
+                                  related_name="filings")
+    reason = models.CharField(_("备案事由"), max_length=10, choices=Reason.choices)
+    reference = models.CharField(_("备案编号"), max_length=60)
+    filed_on = models.DateField(_("报送日期"))
+    filed_with = models.ForeignKey("orgs.Organization", verbose_name=_("备案机关"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="committee_filings")
+    members = models.JSONField(_("报送的委员名单"), default=list)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    note = models.CharField(_("街道办事处意见"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["committee_id", "-id"]
+        verbose_name = _("业主委员会备案")
+        verbose_name_plural = _("业主委员会备案")
+
+
 class OfficerBallot(AppendOnly):
     """A member's choice of the chair and the two vice chairs (篇四 §一.2, §一.6(6))."""
 
@@ -493,13 +542,16 @@ class SelfManagement(TimeStamped):
 # Recall -----------------------------------------------------------------------------------
 
 class RecallPetition(TimeStamped):
-    """A proposal to recall committee members (篇四 §一.7(7)): once the signers hold more than
-    20% of the exclusive area, a recall motion goes on the next assembly."""
+    """A proposal to recall committee members (篇四 §一.7(7)): once the signers hold 20% or more
+    of the exclusive area, a recall motion goes on the next assembly; when it passes, the members
+    leave on the day the result is published and their seats go to a by-election."""
 
     class Status(models.TextChoices):
         COLLECTING = "collecting", _("征集签名中")
         QUALIFIED = "qualified", _("已达 20%，待列入业主大会")
         PLACED = "placed", _("已列入业主大会议题")
+        RECALLED = "recalled", _("已罢免")
+        NOT_RECALLED = "not_recalled", _("罢免未通过")
 
     community = models.ForeignKey("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
                                   related_name="recall_petitions")
@@ -509,6 +561,9 @@ class RecallPetition(TimeStamped):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
     qualified_at = models.DateTimeField(_("达到比例于"), null=True, blank=True)
     motion = models.OneToOneField(Motion, null=True, blank=True, on_delete=models.PROTECT, related_name="recall")
+    decided_on = models.DateField(_("表决结果公布日"), null=True, blank=True)
+    by_election = models.ForeignKey(Election, verbose_name=_("补选"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -538,8 +593,8 @@ class FundAccount(TimeStamped):
     community = models.ForeignKey("estates.Community", on_delete=models.PROTECT, related_name="+")
     unit = models.OneToOneField("estates.Unit", verbose_name=_("房屋"), on_delete=models.PROTECT,
                                 related_name="fund_account")
-    first_deposit = models.DecimalField(_("首期交存额"), default=Decimal("0.00"), **MONEY)
-    balance = models.DecimalField(_("余额"), default=Decimal("0.00"), **MONEY)
+    first_deposit = MoneyField(_("首期交存额"), default=Decimal("0.00"))
+    balance = MoneyField(_("余额"), default=Decimal("0.00"))
 
     class Meta:
         ordering = ["community_id", "unit_id"]
@@ -563,6 +618,7 @@ class FundUsage(TimeStamped):
         EXTERIOR_WALL = "exterior_wall", _("外墙脱落")
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿（待发布）")
         PENDING = "pending", _("待批准")
         PUBLICITY = "publicity", _("公示中")
         VOTING = "voting", _("业主大会表决中")
@@ -574,7 +630,7 @@ class FundUsage(TimeStamped):
                                   related_name="fund_usages")
     title = models.CharField(_("项目名称"), max_length=120)
     description = models.TextField(_("维修方案"), blank=True)
-    amount = models.DecimalField(_("预算金额"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = MoneyField(_("预算金额"), validators=[MinValueValidator(Decimal("0.01"))])
     contractor = models.CharField(_("施工单位"), max_length=120, blank=True)
     units = models.ManyToManyField("estates.Unit", verbose_name=_("分摊范围"), related_name="+")
     mode = models.CharField(_("使用方式"), max_length=16, choices=Mode.choices)
@@ -625,8 +681,8 @@ class FundEntry(AppendOnly):
     community = models.ForeignKey("estates.Community", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("estates.Unit", verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    amount = models.DecimalField(_("金额"), **MONEY)
-    balance = models.DecimalField(_("余额"), **MONEY)
+    amount = MoneyField(_("金额"))
+    balance = MoneyField(_("余额"))
     usage = models.ForeignKey(FundUsage, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     memo = models.CharField(_("摘要"), max_length=120, blank=True)
     at = models.DateTimeField(_("时间"))
@@ -644,7 +700,7 @@ class TopUpNotice(TimeStamped):
     """The balance fell below 30% of the first deposit: the owners are asked to top up (续筹)."""
 
     account = models.ForeignKey(FundAccount, on_delete=models.PROTECT, related_name="notices")
-    balance = models.DecimalField(_("余额"), **MONEY)
+    balance = MoneyField(_("余额"))
     settled_at = models.DateTimeField(_("已续筹于"), null=True, blank=True)
 
     class Meta:
@@ -653,3 +709,154 @@ class TopUpNotice(TimeStamped):
         verbose_name_plural = _("续筹通知")
         constraints = [models.UniqueConstraint(fields=["account"], condition=Q(settled_at__isnull=True),
                                                name="top_up_notice_one_open")]
+
+
+class FundInterest(TimeStamped):
+    """Interest credited to a community's fund. The company's finance staff post it at once; a
+    committee member only proposes it, and a second member confirms it before it reaches the
+    ledgers — no single member moves the owners' money alone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待另一位委员确认")
+        POSTED = "posted", _("已入账")
+
+    community = models.ForeignKey("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
+                                  related_name="+")
+    amount = MoneyField(_("利息金额"), validators=[MinValueValidator(Decimal("0.01"))])
+    memo = models.CharField(_("摘要"), max_length=120, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    posted_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community_id", "-id"]
+        verbose_name = _("维修资金利息")
+        verbose_name_plural = _("维修资金利息")
+
+
+# Committee duties (篇四 §二) ---------------------------------------------------------------
+
+class ServiceBudget(TimeStamped):
+    """The annual property-service budget or final accounts (物业管理服务费的预算和决算, 篇四 §二.4):
+    drafted by the company, approved by the committee, then disclosed to the owners."""
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", _("预算")
+        FINAL = "final", _("决算")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("物业服务企业编制中")
+        SUBMITTED = "submitted", _("待业主委员会审核")
+        RETURNED = "returned", _("业主委员会退回修改")
+        APPROVED = "approved", _("业主委员会已批准")
+        DISCLOSED = "disclosed", _("已向业主公开")
+
+    community = models.ForeignKey("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
+                                  related_name="service_budgets")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=120)
+    note = models.TextField(_("编制说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = MoneyField(_("合计"), default=Decimal("0.00"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    review_note = models.CharField(_("审核意见"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    disclosed_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community_id", "-year", "kind"]
+        verbose_name = _("物业服务预算/决算")
+        verbose_name_plural = _("物业服务预算/决算")
+        constraints = [models.UniqueConstraint(fields=["community", "year", "kind"], name="service_budget_once")]
+
+    def __str__(self):
+        return self.title
+
+
+class ServiceBudgetLine(models.Model):
+    budget = models.ForeignKey(ServiceBudget, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    item = models.CharField(_("项目"), max_length=80)
+    amount = MoneyField(_("金额"), validators=[MinValueValidator(Decimal("0.00"))])
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["budget_id", "position", "id"]
+
+
+class OwnerConcern(TimeStamped):
+    """An owner's concern about the property service, raised with the committee first (篇四 §二:
+    业主在对物业管理有意见时要首先向业主委员会反映): the committee answers it, and where the company
+    must act, hands it to the company as a service request."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待业主委员会答复")
+        ANSWERED = "answered", _("业主委员会已答复")
+        HANDED_OFF = "handed_off", _("已转物业服务企业办理")
+
+    community = models.ForeignKey("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
+                                  related_name="owner_concerns")
+    owner = models.ForeignKey("estates.Owner", verbose_name=_("业主"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("estates.Unit", verbose_name=_("房屋"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    subject = models.CharField(_("事项"), max_length=100)
+    # A hand-off puts the concern and the committee's opinion into one service request's description
+    # (2,000 characters, DESIGN §5 v1.1): each keeps to its share of it.
+    text = models.TextField(_("意见"), max_length=1500)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("业主委员会答复"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    service_request = models.OneToOneField("servicedesk.ServiceRequest", verbose_name=_("转办工单"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="owner_concern")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["community_id", "-id"]
+        verbose_name = _("业主意见")
+        verbose_name_plural = _("业主意见")
+
+    def __str__(self):
+        return self.subject
+
+
+class CountOfficer(TimeStamped):
+    """A scrutineer or teller (监票人、计票人) of an election or an assembly, chosen by the
+    preparation group or the committee (篇四 §一.7(2)). After the count each signs it: the
+    signature records the moment and the digest of the ballots the count was made from."""
+
+    class Role(models.TextChoices):
+        SCRUTINEER = "scrutineer", _("监票人")
+        TELLER = "teller", _("计票人")
+
+    election = models.ForeignKey(Election, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="count_officers")
+    assembly = models.ForeignKey(Assembly, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="count_officers")
+    role = models.CharField(_("职责"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("姓名"), max_length=60)
+    owner = models.ForeignKey("estates.Owner", verbose_name=_("业主"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
+    signed_digest = models.CharField(_("所签计票结果摘要"), max_length=64, blank=True)
+    signed_entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("监票、计票人")
+        verbose_name_plural = _("监票、计票人")
+        constraints = [models.CheckConstraint(condition=Q(election__isnull=True) ^ Q(assembly__isnull=True),
+                                              name="count_officer_of_one_vote")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"

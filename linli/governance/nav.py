@@ -8,12 +8,16 @@ from linli.web.context import NavItem
 from . import selectors, services
 
 DESK = ("desk", "assembly", "assembly_new", "motion", "election", "election_new", "committee", "usage", "usage_new",
-        "recall", "recall_new", "prep_group")
+        "recall", "recall_new", "prep_group", "budget", "budget_new", "concern")
 
 
 def community_items(actor, community) -> list[NavItem]:
     items = []
-    if actor.is_admin or services.can_run(actor, community.pk) or community.pk in selectors.fund_community_ids(actor):
+    # The company's manager and finance staff draft fund plans and budgets, and post the fund's interest.
+    company_duties = any(actor.can(c, community) for c in ("governance.fund_draft", "governance.budget_draft",
+                                                            "governance.fund_interest"))
+    if (actor.is_admin or services.can_run(actor, community.pk) or community.pk in selectors.fund_community_ids(actor)
+            or company_duties):
         items.append(NavItem(_("业主自治"), reverse("governance:desk", args=[community.pk]), DESK))
     if actor.is_admin or community.pk in selectors.fund_community_ids(actor):
         items.append(NavItem(_("维修资金"), reverse("governance:fund", args=[community.pk]), ("fund",)))

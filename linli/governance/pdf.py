@@ -99,9 +99,26 @@ def assembly_minutes_pdf(*, actor, assembly: Assembly) -> bytes:
                 "taken": _when(roll.taken_at) if roll else "—"}, CELL),
             Spacer(1, 3 * mm),
         ]
-    story += [Spacer(1, 12 * mm), _p(_("监票人（签字）：__________　　计票人（签字）：__________"), SIGN),
-              _p(f"{convenor}　{timezone.localdate():%Y-%m-%d}", SIGN)]
+    story += [Spacer(1, 12 * mm), *_officer_lines(assembly), _p(f"{convenor}　{timezone.localdate():%Y-%m-%d}", SIGN)]
     return build_pdf(story, title=title, margin=20 * mm)
+
+
+def _officer_lines(assembly: Assembly) -> list:
+    """The count signed by the scrutineers and tellers (篇四 §一.7(2)): each named, with the moment
+    they signed on the platform and the digest of the votes they signed for; a blank line for a
+    signature still to come, and for the officers when none are recorded (signed on paper)."""
+    officers = list(assembly.count_officers.order_by("role", "id"))
+    if not officers:
+        return [_p(_("监票人（签字）：__________　　计票人（签字）：__________"), SIGN)]
+    lines = []
+    for officer in officers:
+        if officer.signed_at:
+            signed = _("已签字 %(at)s（计票摘要 %(digest)s）") % {"at": _when(officer.signed_at),
+                                                           "digest": officer.signed_digest[:16]}
+        else:
+            signed = _("签字：__________")
+        lines.append(_p(f"{officer.get_role_display()}：{officer.name}　{signed}", SIGN))
+    return lines
 
 
 def fund_statement_pdf(*, owner, accounts: list, entries_by_unit: dict) -> bytes:

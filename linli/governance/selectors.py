@@ -5,7 +5,9 @@ the community's public business: everyone who belongs to the community sees them
 staff, its regulators, its committee, its owners and residents, its preparation group). Named
 records — who voted how, who signed in, the proxies — are for those who run the vote, and for
 each owner their own. The fund's ledgers are for the committee and the regulators, and for each
-owner their own units'."""
+owner their own units'. A budget or final accounts is the company's and the committee's until it
+is disclosed, then everyone's in the community. An owner's concern is for the owner who raised
+it, the committee and the regulators over it."""
 
 from django.db.models import Q, QuerySet
 
@@ -18,18 +20,23 @@ from .models import (
     Ballot,
     Candidate,
     Committee,
+    CommitteeFiling,
     CommitteeMember,
+    CountOfficer,
     Election,
     FundAccount,
     FundEntry,
+    FundInterest,
     FundObjection,
     FundUsage,
     Motion,
+    OwnerConcern,
     Participant,
     PrepGroup,
     Proxy,
     RecallPetition,
     SelfManagement,
+    ServiceBudget,
     SignIn,
     TopUpNotice,
     Vote,
@@ -125,7 +132,13 @@ def recall_petition_list(*, actor: Actor) -> QuerySet[RecallPetition]:
 
 
 def fund_usage_list(*, actor: Actor) -> QuerySet[FundUsage]:
-    return _public(FundUsage.objects.select_related("community", "motion"), actor)
+    """A draft is the company's and the committee's until it is published (DESIGN §6): owners see
+    a plan from its publication on."""
+    qs = FundUsage.objects.select_related("community", "motion")
+    if actor.is_admin:
+        return qs
+    return qs.filter(Q(community_id__in=actor.registry_community_ids())
+                     | Q(community_id__in=community_ids(actor)) & ~Q(status=FundUsage.Status.DRAFT))
 
 
 def fund_objection_list(*, actor: Actor) -> QuerySet[FundObjection]:
@@ -161,3 +174,45 @@ def owner_choices(*, actor: Actor) -> QuerySet[Owner]:
         return Owner.objects.all()
     return Owner.objects.filter(Q(pk__in=owner_list(actor=actor).values("pk"))
                                 | Q(community_id__in=run_community_ids(actor)))
+
+
+def fund_interest_list(*, actor: Actor) -> QuerySet[FundInterest]:
+    qs = FundInterest.objects.select_related("community")
+    if actor.is_admin:
+        return qs
+    return qs.filter(community_id__in=fund_community_ids(actor) | staff_finance_community_ids(actor))
+
+
+def staff_finance_community_ids(actor: Actor) -> set[int]:
+    """Communities where the actor posts the fund's interest as the company's finance staff."""
+    return {cid for cid in actor.staff_community_ids if actor.can("governance.fund_interest", cid)}
+
+
+def committee_filing_list(*, actor: Actor) -> QuerySet[CommitteeFiling]:
+    return _public(CommitteeFiling.objects.select_related("committee", "filed_with"), actor,
+                   "committee__community_id")
+
+
+def count_officer_list(*, actor: Actor) -> QuerySet[CountOfficer]:
+    qs = CountOfficer.objects.select_related("election", "assembly", "owner")
+    if actor.is_admin:
+        return qs
+    ids = community_ids(actor)
+    return qs.filter(Q(election__community_id__in=ids) | Q(assembly__community_id__in=ids))
+
+
+def service_budget_list(*, actor: Actor) -> QuerySet[ServiceBudget]:
+    qs = ServiceBudget.objects.select_related("community").prefetch_related("lines")
+    if actor.is_admin:
+        return qs
+    working = actor.registry_community_ids()
+    return qs.filter(Q(community_id__in=working)
+                     | Q(community_id__in=community_ids(actor), status=ServiceBudget.Status.DISCLOSED))
+
+
+def owner_concern_list(*, actor: Actor) -> QuerySet[OwnerConcern]:
+    qs = OwnerConcern.objects.select_related("community", "owner", "unit", "service_request")
+    if actor.is_admin:
+        return qs
+    return qs.filter(Q(community_id__in=actor.committee_community_ids | actor.regulated_community_ids)
+                     | Q(owner_id__in=actor.owner_ids))

@@ -178,5 +178,6 @@ def negative_vote_decision(*, scope_owners: int, scope_area: Decimal, objections
 
 
 def recall_qualifies(*, signed_area: Decimal, total_area: Decimal) -> bool:
-    """篇四 §一.7(7): the signers hold more than 20% of the exclusive area."""
-    return share(signed_area, total_area) > RECALL_SHARE
+    """篇四 §一.7(7): the signers hold 20% or more of the exclusive area ("占 20%以上": in Chinese
+    legal usage 以上 includes the bound, Civil Code Art. 1259)."""
+    return bool(total_area) and share(signed_area, total_area) >= RECALL_SHARE

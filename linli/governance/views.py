@@ -24,7 +24,21 @@ from linli.web.context import remember_community
 from linli.web.forms import show_error
 
 from . import eligibility, forms, selectors, services, tally
-from .models import Assembly, CommitteeMember, Election, FundAccount, FundEntry, FundUsage, Motion, Vote
+from .models import (
+    Assembly,
+    CommitteeFiling,
+    CommitteeMember,
+    CountOfficer,
+    Election,
+    FundAccount,
+    FundEntry,
+    FundInterest,
+    FundUsage,
+    Motion,
+    OwnerConcern,
+    ServiceBudget,
+    Vote,
+)
 from .pdf import assembly_minutes_pdf, fund_statement_pdf, result_rows, rule_text
 from .roll import roll_compute
 
@@ -149,9 +163,16 @@ def home(request, community_id):
         "elections": selectors.election_list(actor=actor).filter(community=community)[:5],
         "usages": selectors.fund_usage_list(actor=actor).filter(community=community)[:10],
         "petitions": selectors.recall_petition_list(actor=actor).filter(community=community)[:5],
+        "budgets": selectors.service_budget_list(actor=actor).filter(community=community)[:6],
+        "concerns": selectors.owner_concern_list(actor=actor).filter(
+            community=community, status=OwnerConcern.Status.OPEN)[:10],
         "fund": fund,
         "can_run": services.can_run(actor, community.pk),
         "can_fund": actor.can("governance.fund", community),
+        "can_draft_fund": services.may_decide_fund(actor, community) or actor.can("governance.fund_draft", community),
+        "can_draft_budget": actor.can("governance.budget_draft", community),
+        "can_post_interest": not actor.is_admin and actor.can("governance.fund_interest", community),
+        "interest_form": forms.AmountForm(),
         "can_supervise": actor.can("governance.supervise", community),
         "can_self_manage": actor.can("governance.self_manage", community),
         "self_managed": selectors.self_management_of(community),
@@ -195,6 +216,8 @@ def assembly_detail(request, pk):
     return render(request, "governance/assembly_detail.html", {
         "assembly": assembly, "community": assembly.community, "motions": motions, "runner": runner, "me": me,
         "open_now": open_now, "ended": services.voting_ended(assembly),
+        **_officers(actor, assembly.count_officers.select_related("owner"),
+                    counted=bool(services.count_digest(assembly=assembly))),
         "sign_ins": selectors.sign_in_list(actor=actor).filter(assembly=assembly) if runner else [],
         "proxies": proxies,
         "motion_form": forms.MotionForm(),
@@ -215,6 +238,39 @@ def assembly_action(request, pk, what):
         "publish": (services.assembly_publish, _("表决结果已向业主公布。")),
     }[what]
     return _act(request, back, lambda: service(actor=actor, assembly=assembly), success)
+
+
+def _officers(actor, officers, *, counted: bool) -> dict:
+    """The scrutineers and tellers of a vote for its page, each marked when the actor may sign for them."""
+    officers = list(officers)
+    for officer in officers:
+        officer.can_sign = counted and officer.signed_at is None and (
+            officer.owner_id in actor.owner_ids or services.can_run(actor, _vote_community(officer)))
+    return {"officers": officers, "officer_form": forms.CountOfficerForm(), "counted": counted}
+
+
+def _vote_community(officer: CountOfficer) -> int:
+    return (officer.election or officer.assembly).community_id
+
+
+@login_required
+@require_POST
+def assembly_officer_add(request, pk):
+    actor = actor_for(request.user)
+    assembly = get_object_or_404(selectors.assembly_list(actor=actor), pk=pk)
+    return _post_form(request, forms.CountOfficerForm(request.POST), reverse("governance:assembly", args=[pk]),
+                      lambda data: services.count_officer_add(actor=actor, assembly=assembly, **data),
+                      _("已记录监票、计票人。"))
+
+
+@login_required
+@require_POST
+def count_sign(request, pk):
+    actor = actor_for(request.user)
+    officer = get_object_or_404(selectors.count_officer_list(actor=actor), pk=pk)
+    back = (reverse("governance:election", args=[officer.election_id]) if officer.election_id
+            else reverse("governance:assembly", args=[officer.assembly_id]))
+    return _act(request, back, lambda: services.count_sign(actor=actor, officer=officer), _("已签字确认计票结果。"))
 
 
 @login_required
@@ -357,6 +413,11 @@ def election_detail(request, pk):
         "own_ballot_form": forms.OwnBallotForm(candidates=candidates),
         "tally_form": forms.TallyForm(),
         "tie_form": forms.TieBreakForm(members=elected, tied=tied) if tied else None,
+        "cancel_form": forms.CancelForm(),
+        "qualifications": [str(eligibility.CONDITIONS[name].label)
+                           for name in [eligibility.OWNER_OF_COMMUNITY, *election.conditions]],
+        **_officers(actor, election.count_officers.select_related("owner"),
+                    counted=election.status == Election.Status.TALLIED),
     })
 
 
@@ -378,6 +439,14 @@ def election_action(request, pk, what):
     if what == "committee":
         return _act(request, back, lambda: services.committee_form(actor=actor, election=election),
                     _("业主委员会已组成。"))
+    if what == "cancel":
+        return _post_form(request, forms.CancelForm(request.POST), back,
+                          lambda data: services.election_cancel(actor=actor, election=election, **data),
+                          _("选举已取消。"))
+    if what == "officer":
+        return _post_form(request, forms.CountOfficerForm(request.POST), back,
+                          lambda data: services.count_officer_add(actor=actor, election=election, **data),
+                          _("已记录监票、计票人。"))
     if what == "nominate":
         return _post_form(request, forms.NominationForm(request.POST, buildings=buildings), back,
                           lambda data: services.candidate_nominate(
@@ -430,8 +499,21 @@ def committee_detail(request, pk):
     actor = actor_for(request.user)
     committee = get_object_or_404(selectors.committee_list(actor=actor), pk=pk)
     members = _by_office(committee.members.select_related("owner").filter(left_on__isnull=True))
+    filings = list(committee.filings.select_related("filed_with"))
+    offices = {m.organization_id for m in actor.memberships if m.role == "regulator"}
+    for filing in filings:
+        filing.answerable = filing.status == CommitteeFiling.Status.SUBMITTED and (
+            actor.is_admin or filing.filed_with_id in offices)
+    vacancies = services.vacancies(committee) if committee.ended_on is None else 0
     return render(request, "governance/committee_detail.html", {
         "committee": committee, "community": committee.community, "members": members,
+        "left": committee.members.select_related("owner").filter(left_on__isnull=False),
+        "filings": filings, "filing_current": services.filing_current(committee),
+        "filing_pending": any(f.status == CommitteeFiling.Status.SUBMITTED for f in filings),
+        "answer_form": forms.FilingAnswerForm(), "vacancies": vacancies,
+        "by_election_form": forms.ByElectionForm(initial={"seats": vacancies}),
+        "election_running": Election.objects.filter(community_id=committee.community_id,
+                                                    status__in=Election.RUNNING).first(),
         "runner": services.can_run(actor, committee.community_id),
         "can_file": actor.can("governance.run", committee.community_id),
         "can_self_manage": actor.can("governance.self_manage", committee.community_id),
@@ -470,7 +552,19 @@ def committee_action(request, pk, what):
     if what == "filing":
         return _post_form(request, forms.FilingForm(request.POST), back,
                           lambda data: services.committee_file(actor=actor, committee=committee, **data),
-                          _("备案已记录。"))
+                          _("备案已报送街道办事处，待其确认。"))
+    if what == "by_election":
+        form = forms.ByElectionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationFailed(fields={"seats": form.errors.get("seats", [])})
+            election = services.election_create(actor=actor, community=committee.community,
+                                                seats=form.cleaned_data["seats"], by_election_for=committee)
+        except LinliError as exc:
+            messages.error(request, error_text(exc))
+            return redirect(back)
+        messages.success(request, _("补选已发起，请录入候选人提名。"))
+        return redirect("governance:election", pk=election.pk)
     if what == "self_manage":
         return _act(request, back, lambda: services.self_management_start(actor=actor, community=committee.community),
                     _("已转为业主自主管理。"))
@@ -483,6 +577,22 @@ def committee_action(request, pk, what):
                                           position=data["position"])
         return _post_form(request, forms.HireForm(request.POST), back, work, _("已聘任。"))
     raise PermissionDenied
+
+
+@login_required
+@require_POST
+def filing_action(request, pk, what):
+    """The sub-district office answers a filing it received: confirm or return."""
+    actor = actor_for(request.user)
+    filing = get_object_or_404(selectors.committee_filing_list(actor=actor), pk=pk)
+    if what not in ("confirm", "return"):
+        raise PermissionDenied
+    confirm = what == "confirm"
+    return _post_form(request, forms.FilingAnswerForm(request.POST),
+                      reverse("governance:committee", args=[filing.committee_id]),
+                      lambda data: services.committee_filing_answer(actor=actor, filing=filing, confirm=confirm,
+                                                                    **data),
+                      _("已确认备案。") if confirm else _("已退回备案。"))
 
 
 # The maintenance fund ---------------------------------------------------------------------
@@ -504,6 +614,8 @@ def fund(request, community_id):
         "can_fund": actor.can("governance.fund", community),
         "deposit_form": forms.FirstDepositForm(), "top_up_form": forms.TopUpForm(buildings=_buildings(community.pk)),
         "interest_form": forms.AmountForm(),
+        "pending_interest": selectors.fund_interest_list(actor=actor).filter(
+            community=community, status=FundInterest.Status.PENDING).select_related("proposed_by"),
     })
 
 
@@ -528,15 +640,36 @@ def fund_action(request, community_id, what):
         return _post_form(request, forms.TopUpForm(request.POST, buildings=_buildings(community.pk)), back, work,
                           _("续筹已记入。"))
     if what == "interest":
-        return _post_form(request, forms.AmountForm(request.POST), back,
-                          lambda data: services.fund_interest_allocate(actor=actor, community=community, **data),
-                          _("利息已按余额比例分配。"))
+        if not (actor.is_admin or community.pk in selectors.fund_community_ids(actor)):
+            back = reverse("governance:desk", args=[community.pk])  # finance staff post from the desk
+        form = forms.AmountForm(request.POST)
+        if not form.is_valid():
+            return _post_form(request, form, back, None, "")
+        try:
+            interest = services.fund_interest_record(actor=actor, community=community, **form.cleaned_data)
+        except LinliError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("利息已按余额比例分配。") if interest.status == FundInterest.Status.POSTED
+                             else _("利息已登记，须由另一位委员确认后入账。"))
+        return redirect(back)
     raise PermissionDenied
+
+
+@login_required
+@require_POST
+def interest_confirm(request, pk):
+    actor = actor_for(request.user)
+    interest = get_object_or_404(selectors.fund_interest_list(actor=actor), pk=pk)
+    return _act(request, reverse("governance:fund", args=[interest.community_id]),
+                lambda: services.fund_interest_confirm(actor=actor, interest=interest), _("利息已确认并按余额比例分配。"))
 
 
 @login_required
 def usage_new(request, community_id):
     actor, community = _community(request, community_id)
+    publisher = services.may_decide_fund(actor, community)
+    _require(publisher or actor.can("governance.fund_draft", community))
     form = forms.FundUsageForm(request.POST or None, buildings=_buildings(community.pk))
 
     def work(data):
@@ -545,9 +678,12 @@ def usage_new(request, community_id):
         return reverse("governance:usage", args=[usage.pk])
 
     return _form_page(request, form=form, title=_("维修资金使用"), back=reverse("governance:desk", args=[community.pk]),
-                      work=work, intro=_(
-                          "否定表决：公示期内，反对的业主人数或面积超过分摊范围的三分之一即不能使用；业主大会表决：由分摊范围内的业主按"
-                          "民法典第二百七十八条表决；应急使用：限所列紧急情形，由业主委员会（没有业主委员会的由社区居委会）批准后公告。"))
+                      work=work, intro=" ".join(str(t) for t in (_(
+                          "否定表决：公示期不少于 %(days)s 日，公示期内反对的业主人数或面积超过分摊范围的三分之一即不能使用；"
+                          "业主大会表决：由分摊范围内的业主按民法典第二百七十八条表决；应急使用：限所列紧急情形，由业主委员会"
+                          "（没有业主委员会的由社区居委会）批准后公告。") % {"days": services.publicity_min_days()},
+                          "" if publisher else _("物业服务企业编制的方案保存为草稿，由业主委员会（没有业主委员会的由社区居委会）"
+                                                 "审核发布后，公示或表决才开始。"))))
 
 
 @login_required
@@ -562,21 +698,20 @@ def usage_detail(request, pk):
                    Decimal(0)) if my_units else None
     mine = usage.objections.filter(owner=me).first() if me else None
     in_scope = bool(me and usage.roll_id and usage.roll.entries.filter(owner=me).exists())
-    counting = services.negative_vote_count(usage) if usage.mode == FundUsage.Mode.NEGATIVE_VOTE else None
+    counting = services.negative_vote_count(usage) if usage.roll_id and usage.mode == FundUsage.Mode.NEGATIVE_VOTE \
+        else None
     can_fund = actor.can("governance.fund", usage.community_id)
-    if usage.mode == FundUsage.Mode.EMERGENCY:
-        try:
-            can_decide = bool(services.emergency_approver(actor, usage.community))
-        except LinliError:
-            can_decide = False
-    else:
-        can_decide = can_fund
+    authority = services.may_decide_fund(actor, usage.community)
+    draft = usage.status == FundUsage.Status.DRAFT
     return render(request, "governance/usage_detail.html", {
         "usage": usage, "community": usage.community, "scope": scope, "me": me, "my_objection": mine,
         "my_share": my_share,
         "in_scope": in_scope, "counting": counting,
         "objections": selectors.fund_objection_list(actor=actor).filter(usage=usage),
-        "can_fund": can_fund, "can_decide": can_decide and usage.decision is None,
+        "can_fund": can_fund, "can_decide": authority and not draft and usage.decision is None,
+        "can_publish": authority and draft, "min_days": services.publicity_min_days(),
+        "desk": can_fund or authority or actor.can("governance.fund_draft", usage.community_id),
+        "publish_form": forms.PublishForm(initial={"publicity_ends": usage.publicity_ends}),
         "publicity_running": usage.status == FundUsage.Status.PUBLICITY and (
             usage.publicity_ends is None or usage.publicity_ends > timezone.now()),
         "entries": selectors.fund_entry_list(actor=actor).filter(usage=usage)[:PAGE_SIZE],
@@ -608,6 +743,10 @@ def usage_action(request, pk, what):
     if what == "pay":
         return _act(request, back, lambda: services.fund_usage_pay(actor=actor, usage=usage),
                     _("已从分摊范围内各户分户账列支。"))
+    if what == "publish":
+        return _post_form(request, forms.PublishForm(request.POST), back,
+                          lambda data: services.fund_usage_publish(actor=actor, usage=usage, **data),
+                          _("已发布，分摊范围内的业主已收到通知。"))
     raise PermissionDenied
 
 
@@ -674,7 +813,7 @@ def recall_new(request, community_id):
 
     return _form_page(request, form=forms.RecallForm(request.POST or None, members=members),
                       title=_("提议罢免业主委员会委员"), back=reverse("governance:me"), work=work,
-                      intro=_("签名业主所持专有部分面积超过全部面积的 20% 时，罢免议题自动列入下一次业主大会。"))
+                      intro=_("签名业主所持专有部分面积达到全部面积的 20%（含 20%）时，罢免议题自动列入下一次业主大会。"))
 
 
 @login_required
@@ -708,6 +847,115 @@ def recall_sign(request, pk):
                 _("您已签名。"))
 
 
+# Budget and final accounts (篇四 §二.4) -----------------------------------------------------
+
+@login_required
+def budget_new(request, community_id):
+    actor, community = _community(request, community_id)
+    _require(actor.can("governance.budget_draft", community))
+    form = forms.BudgetForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+
+    def work(data):
+        budget = services.service_budget_create(actor=actor, community=community, **data)
+        return reverse("governance:budget", args=[budget.pk])
+
+    return _form_page(request, form=form, title=_("编制物业服务预算、决算"),
+                      back=reverse("governance:desk", args=[community.pk]), work=work,
+                      intro=_("物业服务企业编制并提交，业主委员会审核批准后向全体业主公开（篇四 二.4）。"))
+
+
+def _lines_text(budget: ServiceBudget) -> str:
+    return "\n".join(f"{line.item}，{line.amount}" + (f"，{line.note}" if line.note else "")
+                     for line in budget.lines.all())
+
+
+@login_required
+def budget_detail(request, pk):
+    actor = actor_for(request.user)
+    budget = get_object_or_404(selectors.service_budget_list(actor=actor), pk=pk)
+    drafter = actor.can("governance.budget_draft", budget.community_id)
+    return render(request, "governance/budget_detail.html", {
+        "budget": budget, "community": budget.community, "lines": budget.lines.all(), "drafter": drafter,
+        "reviewer": actor.can("governance.committee_duties", budget.community_id),
+        "review_form": forms.ReviewForm(),
+        "revision_form": forms.BudgetRevisionForm(initial={"title": budget.title, "note": budget.note,
+                                                           "lines": _lines_text(budget)}),
+    })
+
+
+@login_required
+@require_POST
+def budget_action(request, pk, what):
+    actor = actor_for(request.user)
+    budget = get_object_or_404(selectors.service_budget_list(actor=actor), pk=pk)
+    back = reverse("governance:budget", args=[pk])
+    if what == "submit":
+        return _act(request, back, lambda: services.service_budget_submit(actor=actor, budget=budget),
+                    _("已提交业主委员会审核。"))
+    if what in ("approve", "return"):
+        return _post_form(request, forms.ReviewForm(request.POST), back,
+                          lambda data: services.service_budget_review(actor=actor, budget=budget,
+                                                                      approve=what == "approve", **data),
+                          _("已批准。") if what == "approve" else _("已退回物业服务企业修改。"))
+    if what == "disclose":
+        return _act(request, back, lambda: services.service_budget_disclose(actor=actor, budget=budget),
+                    _("已向全体业主公开。"))
+    if what == "revise":
+        return _post_form(request, forms.BudgetRevisionForm(request.POST), back,
+                          lambda data: services.service_budget_revise(actor=actor, budget=budget, **data),
+                          _("已保存修改。"))
+    raise PermissionDenied
+
+
+# Owners' concerns (篇四 §二) ----------------------------------------------------------------
+
+@login_required
+def concern_new(request, community_id):
+    actor, community = _community(request, community_id)
+    me = _my_owner(actor, community.pk)
+    _require(me is not None)
+
+    def work(data):
+        return reverse("governance:concern", args=[services.owner_concern_raise(actor=actor, owner=me, **data).pk])
+
+    return _form_page(request, form=forms.ConcernForm(request.POST or None), title=_("向业主委员会反映"),
+                      back=reverse("governance:me"), work=work,
+                      intro=_("对物业管理有意见时，请先向业主委员会反映，由业主委员会出面协调；需要物业服务企业办理的，"
+                              "业主委员会转为工单，您可以在“我的报事”中跟进。"))
+
+
+@login_required
+def concern_detail(request, pk):
+    actor = actor_for(request.user)
+    concern = get_object_or_404(selectors.owner_concern_list(actor=actor), pk=pk)
+    return render(request, "governance/concern_detail.html", {
+        "concern": concern, "community": concern.community,
+        "can_answer": concern.status == OwnerConcern.Status.OPEN
+        and actor.can("governance.committee_duties", concern.community_id),
+        "mine": concern.owner_id in actor.owner_ids, "answer_form": forms.AnswerForm(),
+    })
+
+
+@login_required
+@require_POST
+def concern_action(request, pk, what):
+    actor = actor_for(request.user)
+    concern = get_object_or_404(selectors.owner_concern_list(actor=actor), pk=pk)
+    back = reverse("governance:concern", args=[pk])
+    if what == "answer":
+        return _post_form(request, forms.AnswerForm(request.POST), back,
+                          lambda data: services.owner_concern_answer(actor=actor, concern=concern,
+                                                                     answer=data["answer"]),
+                          _("已答复业主。"))
+    if what == "hand_off":
+        return _post_form(request, forms.AnswerForm(request.POST), back,
+                          lambda data: services.owner_concern_hand_off(actor=actor, concern=concern,
+                                                                       kind=data["kind"] or "complaint",
+                                                                       answer=data["answer"]),
+                          _("已转物业服务企业办理。"))
+    raise PermissionDenied
+
+
 # The owners' portal -----------------------------------------------------------------------
 
 @login_required
@@ -736,7 +984,11 @@ def me(request):
         communities.append({
             "community": community, "owner": owner, "open_motions": open_motions, "published": published,
             "elections": Election.objects.filter(community=community).order_by("-id")[:3],
-            "usages": FundUsage.objects.filter(community=community).order_by("-id")[:5],
+            "usages": FundUsage.objects.filter(community=community).exclude(status=FundUsage.Status.DRAFT)
+            .order_by("-id")[:5],
+            "budgets": ServiceBudget.objects.filter(community=community, status=ServiceBudget.Status.DISCLOSED)
+            .order_by("-year", "kind")[:4],
+            "concerns": OwnerConcern.objects.filter(owner=owner).order_by("-id")[:5],
             "petitions": selectors.recall_petition_list(actor=actor).filter(
                 community=community, status="collecting"),
             "committee": services.current_committee(community.pk),

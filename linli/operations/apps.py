@@ -25,10 +25,3 @@ class OperationsConfig(AppConfig):
 
         # Missed checkpoints and overdue cleaning/greening tasks are exceptions of the daily review.
         register_review_sections()
-
-        from linli.billing.services import payments_changed
-
-        from .services.access import on_payments_changed
-
-        # A paid parking fee reopens the gate for a card stopped for arrears at once, not next day.
-        payments_changed.connect(on_payments_changed, dispatch_uid="operations.access_cards_sync")

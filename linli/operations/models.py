@@ -284,20 +284,6 @@ class PatrolCheckIn(models.Model):
 
 # Vehicle access and visitors (持卡出入, 篇一 §五.1.1) -------------------------------------------
 
-class AccessPolicy(TimeStamped):
-    """Per community: how many days a parking fee may be overdue before the card stops working."""
-
-    community = models.OneToOneField("estates.Community", verbose_name=_("小区"), on_delete=models.PROTECT,
-                                     related_name="access_policy")
-    arrears_days = models.PositiveSmallIntegerField(_("车位费逾期停卡天数"), default=30,
-                                                    validators=[MaxValueValidator(3660)])
-
-    class Meta:
-        ordering = ["community_id"]
-        verbose_name = _("门禁规则")
-        verbose_name_plural = _("门禁规则")
-
-
 class Vehicle(TimeStamped):
     community = community_fk("vehicles")
     plate = models.CharField(_("车牌号"), max_length=12)
@@ -318,15 +304,14 @@ class Vehicle(TimeStamped):
 
 
 class AccessCard(TimeStamped):
+    """A vehicle's card for the barrier gates. Only a person stops it, for a reason the owner is
+    told: never a rule on unpaid fees (Civil Code Art. 944 — fees are not collected by cutting a
+    service; DESIGN §6 "Fair collection")."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("有效")
         DISABLED = "disabled", _("停用")
         LOST = "lost", _("挂失")
-
-    class Reason(models.TextChoices):
-        NONE = "", _("无")
-        ARREARS = "arrears", _("车位费逾期")
-        MANUAL = "manual", _("人工停用")
 
     community = community_fk("access_cards")
     number = models.CharField(_("卡号"), max_length=32)
@@ -336,8 +321,7 @@ class AccessCard(TimeStamped):
                                       on_delete=models.PROTECT, related_name="access_cards")
     zones = models.ManyToManyField("estates.Zone", verbose_name=_("可通行分区"), blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    disabled_reason = models.CharField(_("停用原因"), max_length=10, choices=Reason.choices, blank=True,
-                                       default=Reason.NONE)
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
 

@@ -2,7 +2,8 @@
 
 The default rubric; three more companies with a community each under 兰山街道, so that the
 ranking means something; inspections of 2025 (published, with credit records) and of 2026 Q1–Q3
-(quarterly rankings reported, the 2026 year still open); training and certificates; a contract
+(the 2026 year still open; Q1's ranking reported on time, Q2's late, Q3's not yet — the regulator's
+dashboard flags the last two); training and certificates; a contract
 and an honour of 苗庄小区; and 篇三's renovation targets under 潍坊市 (奎文 2, 潍城 2, 坊子 /
 寒亭 / 高新 1 each). Idempotent: every step looks its rows up first."""
 
@@ -101,7 +102,8 @@ def load(ctx: DemoContext) -> None:
                                               district=district, assessed_on=dt.date(2025, 12, 20))
     if not EvaluationResult.objects.filter(jurisdiction=district, year=2025).exists():
         services.evaluation_publish(actor=actor, jurisdiction=district, year=2025)
-    # 2026 Q2's ranking went in late, as happens; the dashboard flags it.
+    # 2026 Q2's ranking went in late and Q3's is not in (due 10 October), as happens: the dashboard
+    # flags both. Q4 has no ranking of its own: it is part of the annual review (篇五).
     for quarter, day in (("2026Q1", dt.date(2026, 4, 8)), ("2026Q2", dt.date(2026, 7, 14))):
         if not QuarterlyRanking.objects.filter(subdistrict=subdistrict, quarter=quarter).exists():
             services.quarterly_ranking_submit(actor=actor, subdistrict=subdistrict, quarter=quarter, today=day)

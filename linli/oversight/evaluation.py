@@ -16,6 +16,9 @@ RECOMMENDED_TOP = 10
 FAILED_BOTTOM = 3
 PASS_MARK = Decimal("60")
 RANKING_DUE_DAY = 10
+# 篇五: rankings go in "4月初7月初10月初" — after Q1, Q2 and Q3. The fourth quarter has no ranking
+# of its own: it is part of the year's review (年终考核), whose results are published instead.
+RANKED_QUARTERS = (1, 2, 3)
 
 RECOMMENDED, NORMAL, FAILED = "recommended", "normal", "failed"
 
@@ -31,10 +34,25 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def ranking_due(label: str) -> dt.date:
-    """A quarter's ranking is due by the 10th of the month after it: April, July, October, January."""
+def ranking_due(label: str) -> dt.date | None:
+    """The day a quarter's ranking is due: the 10th of April, July or October for Q1–Q3; None for
+    Q4, which has no ranking (it goes into the annual review)."""
     year, quarter = parse_quarter(label)
-    return dt.date(year + 1, 1, RANKING_DUE_DAY) if quarter == 4 else dt.date(year, quarter * 3 + 1, RANKING_DUE_DAY)
+    if quarter not in RANKED_QUARTERS:
+        return None
+    return dt.date(year, quarter * 3 + 1, RANKING_DUE_DAY)
+
+
+def last_ranked_quarter(today: dt.date) -> str:
+    """The latest ended quarter that has a ranking: the last one, or Q3 while Q4 (unranked) is the last."""
+    year, previous = today.year, (today.month - 1) // 3
+    return f"{year - 1}Q3" if previous == 0 else f"{year}Q{min(previous, 3)}"
+
+
+def ranking_overdue(label: str, today: dt.date) -> bool:
+    """Overdue from the day after the due date: on 10 October Q3's ranking is still on time."""
+    due = ranking_due(label)
+    return due is not None and today > due
 
 
 def mean(values) -> Decimal | None:

@@ -250,6 +250,33 @@ def quarter_ranking_compute(*, subdistrict: Organization, quarter: str) -> list[
     return sorted(rows, key=lambda r: (r["rank"], r["name"]))
 
 
+def ranking_calendar(*, jurisdiction: Organization, year: int, today: dt.date | None = None) -> list[dict]:
+    """The quarterly rankings of `year` that the sub-districts at or under the jurisdiction owe by
+    now — Q1–Q3 only (篇五; Q4 is in the annual review) — for each sub-district with communities to
+    rank: {"subdistrict", "quarter", "due_on", "submitted_on" (None if missing), "overdue" (missing
+    after its due date), "late" (submitted after it)}, sub-district by sub-district, quarter order."""
+    today = today or timezone.localdate()
+    due = [(f"{year}Q{q}", evaluation.ranking_due(f"{year}Q{q}")) for q in evaluation.RANKED_QUARTERS]
+    due = [(quarter, day) for quarter, day in due if day <= today]
+    if not due:
+        return []
+    below = organization_descendant_ids({jurisdiction.pk})
+    served = set(Community.objects.filter(residents_committee_id__in=below).values_list("residents_committee_id",
+                                                                                          flat=True))
+    subdistricts = list(Organization.objects.filter(id__in=organization_ancestor_ids(served) & below,
+                                                    kind=Kind.SUBDISTRICT).order_by("name", "id"))
+    submitted = {(r.subdistrict_id, r.quarter): r.submitted_on for r in QuarterlyRanking.objects.filter(
+        subdistrict__in=subdistricts, quarter__in=[quarter for quarter, _day in due])}
+    rows = []
+    for subdistrict in subdistricts:
+        for quarter, due_on in due:
+            on = submitted.get((subdistrict.pk, quarter))
+            rows.append({"subdistrict": subdistrict, "quarter": quarter, "due_on": due_on, "submitted_on": on,
+                         "overdue": on is None and evaluation.ranking_overdue(quarter, today),
+                         "late": on is not None and on > due_on})
+    return rows
+
+
 def published_years(jurisdiction_id: int) -> list[int]:
     return list(EvaluationResult.objects.filter(jurisdiction_id=jurisdiction_id).values_list("year", flat=True)
                 .distinct().order_by("-year"))
@@ -300,7 +327,7 @@ def formation_rows(*, actor: Actor, jurisdiction: Organization, today: dt.date |
              .values("community_id").annotate(total=Count("id"), unsold=Count("id", filter=Q(status="unsold")))}
     committees = {c.community_id: c for c in Committee.objects.filter(community_id__in=ids, ended_on__isnull=True)
                   .select_related("election")}
-    elections = set(Election.objects.filter(community_id__in=ids).exclude(status=Election.Status.TALLIED)
+    elections = set(Election.objects.filter(community_id__in=ids).filter(status__in=Election.RUNNING)
                     .values_list("community_id", flat=True))
     preparing = set(PrepGroup.objects.filter(community_id__in=ids, dissolved_on__isnull=True)
                     .values_list("community_id", flat=True))

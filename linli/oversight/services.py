@@ -203,14 +203,18 @@ def annual_assessment_create(*, actor: Actor, company: Organization, year: int, 
 
 def quarterly_ranking_submit(*, actor: Actor, subdistrict: Organization, quarter: str,
                              today: dt.date | None = None) -> QuarterlyRanking:
-    """The sub-district reports its quarter's ranking (due by the 10th of the month after) and it
-    goes on the public page; each company's place enters its credit file."""
+    """The sub-district reports its quarter's ranking (Q1–Q3, due by the 10th of the month after)
+    and it goes on the public page; each company's place enters its credit file."""
     _require(subdistrict.kind == Kind.SUBDISTRICT and selectors.covers(actor, subdistrict.pk, RANKING_TIERS))
+    due_on = evaluation.ranking_due(quarter)
+    if due_on is None:
+        raise ValidationFailed(_("第四季度不单独排名：其检查计入年度考评（篇五）。"), code="no_quarterly_ranking",
+                               fields={"quarter": [_("季度排名只报送第一至第三季度。")]})
     rows = selectors.quarter_ranking_compute(subdistrict=subdistrict, quarter=quarter)
     if not rows:
         raise ValidationFailed(_("本季度尚无检查记录。"), code="empty")
-    ranking = QuarterlyRanking(subdistrict=subdistrict, quarter=quarter, rows=rows,
-                               due_on=evaluation.ranking_due(quarter), submitted_on=_today(today))
+    ranking = QuarterlyRanking(subdistrict=subdistrict, quarter=quarter, rows=rows, due_on=due_on,
+                               submitted_on=_today(today))
     try:
         with transaction.atomic():
             ranking.save()

@@ -347,6 +347,7 @@ def _hotline_story(ctx, writer: _Writer, rng, now, dispatcher) -> None:
                                  location="北区5号楼西侧", channel=Channel.HOTLINE, requester_name="赵先生",
                                  requester_phone="13905391234", hotline_office=ctx.organizations.get("subdistrict"),
                                  created=now - dt.timedelta(days=2, hours=3))
+    request.created_by = regulator  # who took the call: the one regulator who sees the caller's number
     _work(writer, request, events, rng, now, stage="in_progress", dispatcher=dispatcher)
     request.urge_count, request.last_urged_at = 1, now - dt.timedelta(hours=20)
     events.append((RequestEvent.Kind.URGE, "第 1 次督办：居民再次来电，请今天内清运并回复。", True, regulator,

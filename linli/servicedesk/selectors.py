@@ -56,6 +56,15 @@ def sees_internal(actor: Actor, request: ServiceRequest) -> bool:
     return actor.is_admin or request.community_id in actor.staff_community_ids
 
 
+def shows_requester_phone(actor: Actor, request: ServiceRequest) -> bool:
+    """The requester's phone in full for the roles that call people back (personal.phone), for the
+    requester, and for whoever typed it in — above all the regulator who took a hotline call, who
+    calls the caller back and knew the number anyway. Everyone else sees it masked."""
+    if actor.can("personal.phone", request.community_id):
+        return True
+    return actor.is_authenticated and actor.user.pk in {request.requester_id, request.created_by_id} - {None}
+
+
 def request_events(*, actor: Actor, request: ServiceRequest) -> QuerySet[RequestEvent]:
     events = RequestEvent.objects.filter(request=request).select_related("actor")
     return events if sees_internal(actor, request) else events.filter(public=True)

@@ -14,7 +14,8 @@ def other_tenant_objects(b) -> dict:
     community, unit = b.community, b.units[0]
     rule = FeeRule.objects.create(community=community, name="物业费", kind="area", rate=Decimal("0.40"))
     reading = MeterReading.objects.create(community=community, unit=unit, period="2026-02", reading=Decimal("10"))
-    policy = services.late_fee_policy_set(actor=system, community=community, daily_rate=Decimal("0.0005"))
+    policy = services.late_fee_policy_set(actor=system, community=community, daily_rate=Decimal("0.0005"),
+                                          contract_clause="物业服务合同第十二条")
     lease = services.lease_create(actor=system, premises=b.extra["premises"], tenant="乙超市",
                                   monthly_rent=Decimal("3000.00"), start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     run = bill_run_create(actor=system, community=community, period="2026-03")

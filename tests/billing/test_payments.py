@@ -147,7 +147,8 @@ def test_payments_and_reversals_are_audited(billed):
 
 @pytest.fixture
 def late_fees(billed):
-    LateFeePolicy.objects.create(community=billed.community, daily_rate=D("0.0005"), grace_days=30)
+    LateFeePolicy.objects.create(community=billed.community, daily_rate=D("0.0005"), grace_days=30,
+                                 contract_clause="物业服务合同第十二条")
     return billed
 
 

@@ -9,14 +9,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Q, Sum
 from django.test import RequestFactory
+from django.urls import reverse
 from stdnum.cn import ric, uscc
 
+from linli.billing.models import LateFeePolicy, Payment
 from linli.core.demo import DEMO_PASSWORD, DemoContext
 from linli.core.models import AuditEvent
 from linli.core.tenancy import Actor
 from linli.estates.demo import plan_miaozhuang
 from linli.estates.models import Community, Owner, ParkingSpace, Premises, Resident, Unit, Zone
 from linli.estates.validators import PHONE
+from linli.operations.models import AccessCard, GateEvent
 from linli.orgs.models import Membership, Organization, User
 
 
@@ -177,3 +180,19 @@ def test_if_empty_does_nothing_when_a_community_exists(demo):
 
 def test_the_plan_is_the_same_on_every_run():
     assert plan_miaozhuang(DemoContext()) == plan_miaozhuang(DemoContext())
+
+
+def test_the_demo_has_no_late_fee_policy_and_no_card_disabled_for_arrears(demo):
+    """Civil Code Art. 944 and DESIGN §6 "Fair collection": the seed sets no late fee, and no card is
+    stopped over unpaid fees."""
+    assert not LateFeePolicy.objects.exists()
+    assert not Payment.objects.filter(late_fee__gt=0).exists()
+    assert not AccessCard.objects.filter(community=demo).exclude(status="active").exists()
+    assert not GateEvent.objects.filter(reason="card_arrears").exists()
+
+
+def test_the_regulators_dashboard_flags_the_overdue_q3_ranking(signed_in, demo):
+    subdistrict = Organization.objects.get(name="兰山街道办事处")
+    page = signed_in("regulator").get(reverse("oversight:dashboard", args=[subdistrict.pk]),
+                                      {"year": 2026}).content.decode()
+    assert "兰山街道办事处 2026Q3 排名应于 2026-10-10 前报送，至今未报" in page

@@ -12,6 +12,8 @@ from linli.estates.models import Owner, Ownership, Unit
 from tests import factories as f
 
 _numbers = count(1)
+# A valid resident ID of an adult (born 1949): candidates need full civil capacity by default (篇四 §一.1).
+ADULT_ID = "11010519491231002X"
 
 
 @dataclass
@@ -39,7 +41,8 @@ class Town:
 
     def owner(self, *areas, name=None, developer=False, login=False) -> Owner:
         """An owner holding one new unit per area given (each area its exclusive area)."""
-        owner = f.OwnerFactory(community=self.community, name=name or f"业主{next(_numbers)}", is_developer=developer)
+        owner = f.OwnerFactory(community=self.community, name=name or f"业主{next(_numbers)}", is_developer=developer,
+                               id_number=ADULT_ID)
         if login:
             owner.user = f.UserFactory(username=f"town-owner-{owner.pk}")
             owner.save()
@@ -50,7 +53,8 @@ class Town:
     def co_owners(self, area, n=2, voter=0) -> list[Owner]:
         """Owners of one unit together; the one at index `voter` votes for it."""
         unit = self.unit(area)
-        owners = [f.OwnerFactory(community=self.community, name=f"共有人{next(_numbers)}") for _ in range(n)]
+        owners = [f.OwnerFactory(community=self.community, name=f"共有人{next(_numbers)}", id_number=ADULT_ID)
+                  for _ in range(n)]
         for i, owner in enumerate(owners):
             Ownership.objects.create(owner=owner, unit=unit, is_voter=i == voter)
         return owners

@@ -9,6 +9,7 @@ from django.utils import timezone
 from linli.governance import services
 from linli.governance.models import FundUsage, Motion
 from tests import factories as f
+from tests.governance.conftest import ADULT_ID
 
 RESULT_KEYS = {"total_owners", "total_area", "participating_owners", "participating_area", "yes_owners", "yes_area",
                "quorum_met", "passed"}
@@ -72,7 +73,7 @@ def test_a_second_vote_is_a_conflict_and_a_bad_choice_a_400(tenant, committee):
 
 def test_an_election_round_through_the_api(tenant, committee):
     owners = tenant.owners + [f.OwnershipFactory(unit=f.UnitFactory(building=tenant.building, number=f"30{i}"),
-                                                 owner=f.OwnerFactory(community=tenant.community)).owner
+                                                 owner=f.OwnerFactory(community=tenant.community, id_number=ADULT_ID)).owner
                               for i in range(3)]
     bad = committee.post("/api/v1/elections/", {"community": tenant.community.pk, "seats": 4}, format="json")
     assert bad.status_code == 400 and "seats" in bad.json()["fields"]
@@ -96,7 +97,7 @@ def test_an_election_round_through_the_api(tenant, committee):
 
 
 def test_a_negative_vote_usage_through_the_api(tenant, committee, api):
-    ends = (timezone.now() + dt.timedelta(days=7)).isoformat()
+    ends = (timezone.now() + dt.timedelta(days=7, hours=1)).isoformat()
     usage = make(committee, "/api/v1/fund-usages/", {
         "community": tenant.community.pk, "title": "屋面防水", "amount": "9000.00",
         "units": [u.pk for u in tenant.units], "mode": "negative_vote", "publicity_ends": ends})

@@ -7,10 +7,12 @@ in-memory database with a shared cache, whose table locks fail at once instead o
 file database of a deployment does (30 s): there a request may also fail as "locked". Either
 way exactly one vote is stored."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from linli.core.errors import Conflict
 from linli.governance import services
@@ -74,7 +76,8 @@ def test_concurrent_objections_of_one_owner_count_once():
     owner = town.owner("100")
     unit = owner.ownerships.get().unit
     usage = services.fund_usage_create(actor=town.committee, community=town.community, title="维修", amount="100",
-                                       units=[unit], mode="negative_vote")
+                                       units=[unit], mode="negative_vote",
+                                       publicity_ends=timezone.now() + dt.timedelta(days=8))
     outcomes = race(lambda i: services.fund_objection_record(actor=town.committee, usage=usage, owner=owner))
     assert_one_stored(outcomes, FundObjection)
     assert FundObjection.objects.filter(usage=usage).count() == 1

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.core.errors import Conflict, ValidationFailed
+from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.tenancy import Actor
 from linli.governance import eligibility, services
-from linli.governance.models import Candidate, CommitteeMember
+from linli.governance.models import Candidate, CommitteeMember, Election
 from tests import factories as f
 
 
@@ -42,8 +43,33 @@ def test_seats_are_odd_from_five_to_eleven(town):
     for seats in (4, 6, 13):
         with pytest.raises(ValidationFailed):
             election(town, seats=seats)
-    assert election(town, seats=11).seats == 11
+    eleven = election(town, seats=11)
+    assert eleven.seats == 11
+    services.election_cancel(actor=town.committee, election=eleven, reason="人数有误")
     assert services.election_create(actor=town.committee, community=town.community).seats == 9
+
+
+def test_one_election_at_a_time_in_a_community(town):
+    first = election(town)
+    with pytest.raises(Conflict) as refused:
+        election(town)
+    assert refused.value.code == "election_running"
+    services.election_cancel(actor=town.committee, election=first, reason="候选人不足")
+    assert election(town).status == "nominating"
+
+
+def test_an_election_is_not_cancelled_once_voting_has_opened(town, nine):
+    e, owners, candidates = nine
+    services.election_open(actor=town.committee, election=e)
+    with pytest.raises(ValidationFailed) as refused:
+        services.election_cancel(actor=town.committee, election=e, reason="x")
+    assert refused.value.code == "not_cancellable"
+
+
+def test_the_database_holds_one_running_election_per_community(town):
+    election(town)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Election.objects.create(community=town.community, seats=5)
 
 
 def test_an_election_cannot_open_without_more_candidates_than_seats(town):
@@ -76,8 +102,46 @@ def test_eligibility_requires_an_owner_of_the_community(town, tenants):
     a, b = tenants
     e = election(town)
     with pytest.raises(ValidationFailed) as refused:
-        services.candidate_nominate(actor=town.committee, election=e, owner=b.owners[0], nominated_by="self")
+        services.candidate_nominate(actor=town.committee, election=e, owner=b.owners[0], nominated_by="prep_group")
     assert refused.value.code == "ineligible"
+
+
+def test_a_co_owner_is_qualified_as_an_owner(town):
+    co_owner, voter = town.co_owners("100", voter=1)
+    e = election(town)
+    candidate = nominate(town, e, [co_owner])[0]
+    assert [c["condition"] for c in candidate.eligibility] == ["owner_of_community", "full_civil_capacity"]
+    assert all(c["ok"] for c in candidate.eligibility)
+
+
+def test_full_civil_capacity_is_checked_at_nomination_by_default(town):
+    minor, unknown, firm = town.owners("100", "100", "100")
+    minor.id_number = "110105201012310019"  # born 31 December 2010
+    unknown.id_number = ""
+    firm.kind = "company"
+    for owner in (minor, unknown, firm):
+        owner.save()
+    e = election(town)
+    assert e.conditions == ["full_civil_capacity"]
+    for owner, reason in ((minor, "未满十八周岁"), (unknown, "身份证号码"), (firm, "产权人代表")):
+        with pytest.raises(ValidationFailed) as refused:
+            nominate(town, e, [owner])
+        assert refused.value.code == "ineligible" and reason in refused.value.fields["owner"][0]
+
+
+def test_eighteen_years_old_on_the_day_has_full_capacity_and_the_day_before_not(town):
+    owner = town.owner("100")
+    owner.id_number = "110105200803150010"  # born 15 March 2008
+    assert eligibility.full_civil_capacity(town.community, owner, today=dt.date(2026, 3, 15)) == (True, "")
+    assert not eligibility.full_civil_capacity(town.community, owner, today=dt.date(2026, 3, 14))[0]
+
+
+def test_an_election_may_leave_full_capacity_out_of_its_conditions(town):
+    owner = town.owner("100")
+    owner.id_number = ""
+    owner.save()
+    e = election(town, conditions=[])
+    assert [c["condition"] for c in nominate(town, e, [owner])[0].eligibility] == ["owner_of_community"]
 
 
 def test_a_registered_extra_condition_applies_when_the_election_names_it(town):
@@ -104,8 +168,18 @@ def test_an_owner_may_nominate_themself_only(town):
     e = election(town)
     mine = services.candidate_nominate(actor=Actor(me.user), election=e, owner=me, nominated_by="self")
     assert mine.nominated_by == Candidate.Channel.SELF
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.candidate_nominate(actor=Actor(me.user), election=e, owner=other, nominated_by="self")
+
+
+def test_nobody_enters_a_self_nomination_for_someone_else(town, admin_user):
+    other = town.owner("100")
+    e = election(town)
+    for actor in (Actor(admin_user), town.committee):
+        with pytest.raises(PermissionDenied) as refused:
+            services.candidate_nominate(actor=actor, election=e, owner=other, nominated_by="self")
+        assert refused.value.code == "not_self"
+    assert not e.candidates.exists()
 
 
 def test_a_joint_nomination_needs_two_owners(town):
@@ -169,10 +243,10 @@ def test_a_candidate_needs_a_majority_of_the_participants_and_seats_left_are_unf
         ballot(town, e, voter, candidates[3:5])
     r = services.election_tally(actor=town.committee, election=e)
     assert r["elected"] == [c.pk for c in candidates[:3]] and r["unfilled"] == 2
-    further = services.election_create(actor=town.committee, community=town.community, seats=2, round_of=e)
-    assert further.seats == 2
     with pytest.raises(ValidationFailed):
         services.election_create(actor=town.committee, community=town.community, seats=3, round_of=e)
+    further = services.election_create(actor=town.committee, community=town.community, seats=2, round_of=e)
+    assert further.seats == 2
 
 
 def test_a_tie_at_the_last_seat_is_decided_by_the_elected_members(town, nine):
@@ -268,6 +342,9 @@ def test_the_filing_is_recorded_with_the_sub_district(town, nine, tenant):
     services.committee_file(actor=town.regulator, committee=committee, reference="兰山备字〔2026〕12号")
     committee.refresh_from_db()
     assert committee.filed_with == tenant.subdistrict and committee.filing_reference.endswith("12号")
+    filing = committee.filings.get()
+    assert (filing.reason, filing.status, len(filing.members)) == ("formation", "submitted", 5)
+    assert services.filing_current(committee) == filing
 
 
 def test_a_new_committee_ends_the_previous_term_and_its_roles(town, nine):

@@ -26,8 +26,15 @@ def deposit(town, units, rate="100"):
 
 
 def usage(town, units, mode="negative_vote", amount="1000.00", **kwargs):
+    if mode == "negative_vote":
+        kwargs.setdefault("publicity_ends", timezone.now() + dt.timedelta(days=8))
     return services.fund_usage_create(actor=town.committee, community=town.community, title="屋面防水",
                                       amount=D(amount), units=units, mode=mode, **kwargs)
+
+
+def end_publicity(u):
+    """Let the publicity run out, as seven days would."""
+    FundUsage.objects.filter(pk=u.pk).update(publicity_ends=timezone.now() - dt.timedelta(seconds=1))
 
 
 def test_allocation_is_exact_to_the_fen_by_largest_remainder():
@@ -45,12 +52,48 @@ def test_the_first_deposit_is_the_standard_times_the_built_area(town):
         deposit(town, [unit])
 
 
-def test_interest_is_shared_pro_rata_to_balances_and_adds_up(town):
+def test_interest_is_shared_pro_rata_to_balances_and_adds_up(town, tenant):
     units = [town.unit("100", built=b) for b in ("10", "20", "30")]
     deposit(town, units)  # balances 1000, 2000, 3000
-    entries = services.fund_interest_allocate(actor=town.committee, community=town.community, amount=D("100.00"))
-    assert [e.amount for e in entries] == [D("16.67"), D("33.33"), D("50.00")]
+    interest = services.fund_interest_record(actor=Actor(tenant.user("finance")), community=town.community,
+                                             amount=D("100.00"))
+    entries = FundEntry.objects.filter(kind="interest").order_by("unit_id")
+    assert interest.status == "posted" and [e.amount for e in entries] == [D("16.67"), D("33.33"), D("50.00")]
     assert sum(e.amount for e in entries) == D("100.00")
+
+
+def second_member(town):
+    user = f.UserFactory(username=f"second-member-{town.community.pk}")
+    f.MembershipFactory(user=user, organization=town.community.residents_committee, role="committee_member",
+                        community=town.community)
+    return Actor(user)
+
+
+def test_a_committee_members_interest_waits_for_a_second_member(town):
+    unit = town.unit("100")
+    deposit(town, [unit])
+    interest = services.fund_interest_record(actor=town.committee, community=town.community, amount=D("88888.88"))
+    assert interest.status == "pending" and not FundEntry.objects.filter(kind="interest").exists()
+    with pytest.raises(PermissionDenied) as refused:
+        services.fund_interest_confirm(actor=town.committee, interest=interest)
+    assert refused.value.code == "second_member_required"
+    second = second_member(town)
+    services.fund_interest_confirm(actor=second, interest=interest)
+    interest.refresh_from_db()
+    assert interest.status == "posted" and FundAccount.objects.get(unit=unit).balance == D("98888.88")
+    with pytest.raises(ValidationFailed):
+        services.fund_interest_confirm(actor=second, interest=interest)
+
+
+def test_only_the_finance_role_or_the_committee_posts_interest(town, tenant):
+    deposit(town, [town.unit("100")])
+    for role in ("manager", "cashier", "regulator"):
+        with pytest.raises(PermissionDenied):
+            services.fund_interest_record(actor=Actor(tenant.user(role)), community=town.community, amount=D("1"))
+    interest = services.fund_interest_record(actor=Actor(tenant.user("finance")), community=town.community,
+                                             amount=D("1.00"))
+    with pytest.raises(PermissionDenied):  # finance posts; confirming a member's entry is the committee's
+        services.fund_interest_confirm(actor=Actor(tenant.user("finance")), interest=interest)
 
 
 def test_a_use_is_paid_by_built_area_and_never_below_zero(town):
@@ -85,6 +128,7 @@ def test_exactly_one_third_objecting_does_not_stop_a_negative_vote(town):
     owners = town.owners("100", "100", "100")
     u = usage(town, units_of(*owners))
     services.fund_objection_record(actor=town.committee, usage=u, owner=owners[0])
+    end_publicity(u)
     d = services.fund_usage_decide(actor=town.committee, usage=u)
     assert d == {"approved": True, "scope_owners": 3, "scope_area": "300.00", "objecting_owners": 1,
                  "objecting_area": "100.00"}
@@ -95,6 +139,7 @@ def test_objectors_holding_over_a_third_of_the_area_reject_a_negative_vote(town)
     u = usage(town, units_of(big, *small))
     services.fund_objection_record(actor=town.committee, usage=u, owner=big)
     services.fund_objection_record(actor=town.committee, usage=u, owner=small[0])
+    end_publicity(u)
     d = services.fund_usage_decide(actor=town.committee, usage=u)  # 2 of 5 owners, 200.03 of 500.03 m²
     assert (d["objecting_owners"], d["approved"]) == (2, False)
     assert FundUsage.objects.get(pk=u.pk).status == "rejected"
@@ -102,14 +147,14 @@ def test_objectors_holding_over_a_third_of_the_area_reject_a_negative_vote(town)
 
 def test_objections_only_from_the_scope_and_only_during_the_publicity(town):
     inside, outside = town.owner("100"), town.owner("100")
-    u = usage(town, units_of(inside), publicity_ends=timezone.now() + dt.timedelta(days=7))
+    u = usage(town, units_of(inside))
     with pytest.raises(ValidationFailed) as refused:
         services.fund_objection_record(actor=town.committee, usage=u, owner=outside)
     assert refused.value.code == "not_on_roll"
     with pytest.raises(ValidationFailed) as refused:
         services.fund_usage_decide(actor=town.committee, usage=u)
     assert refused.value.code == "publicity_running"
-    FundUsage.objects.filter(pk=u.pk).update(publicity_ends=timezone.now() - dt.timedelta(seconds=1))
+    end_publicity(u)
     with pytest.raises(ValidationFailed):
         services.fund_objection_record(actor=town.committee, usage=u, owner=inside)
     assert services.fund_usage_decide(actor=town.committee, usage=u)["approved"]

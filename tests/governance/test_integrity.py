@@ -81,8 +81,8 @@ def test_a_vote_inserted_or_deleted_behind_the_applications_back_is_found(town, 
 def test_an_election_recount_from_the_audited_ballots_matches_the_published_tally(town):
     owners = town.owners(*["100"] * 6)
     election = services.election_create(actor=town.committee, community=town.community, seats=5)
-    candidates = [services.candidate_nominate(actor=town.committee, election=election, owner=o, nominated_by="self")
-                  for o in owners]
+    candidates = [services.candidate_nominate(actor=town.committee, election=election, owner=o,
+                                              nominated_by="prep_group") for o in owners]
     for owner in owners:
         services.participant_register(actor=town.committee, election=election, owner=owner)
         services.ballot_cast(actor=town.committee, election=election, voter=owner,

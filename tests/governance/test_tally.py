@@ -69,9 +69,13 @@ def test_objections_by_more_than_one_third_of_the_area_reject():
     assert (d["objecting_owners"], d["approved"]) == (1, False)
 
 
-def test_recall_needs_more_than_a_fifth_of_the_area():
-    assert not tally.recall_qualifies(signed_area=D("20.00"), total_area=D("100.00"))
-    assert tally.recall_qualifies(signed_area=D("20.01"), total_area=D("100.00"))
+def test_recall_needs_a_fifth_of_the_area_or_more():
+    # 篇四 §一.7(7) "20%以上": 以上 includes the bound (Civil Code Art. 1259).
+    assert tally.recall_qualifies(signed_area=D("20.00"), total_area=D("100.00"))
+    assert not tally.recall_qualifies(signed_area=D("19.99"), total_area=D("100.00"))
+    # Exact fractions, not rounded percentages: a hair under a fifth of an odd total does not qualify.
+    assert not tally.recall_qualifies(signed_area=D("66.66"), total_area=D("333.33"))
+    assert tally.recall_qualifies(signed_area=D("66.67"), total_area=D("333.33"))
 
 
 def election(ballots, *, seats=5, participants=None, total_owners=None, total_area=None, collected=None,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from linli.core.tenancy import Actor
 from linli.governance import services
@@ -16,7 +17,9 @@ from linli.governance.models import (
     Committee,
     CommitteeMember,
     FundEntry,
+    FundInterest,
     FundObjection,
+    FundUsage,
     PrepGroup,
     Proxy,
     SignIn,
@@ -24,6 +27,7 @@ from linli.governance.models import (
 )
 from linli.orgs.models import Membership
 from tests import factories as f
+from tests.governance.conftest import ADULT_ID
 
 
 @pytest.fixture
@@ -147,7 +151,8 @@ def test_an_election_on_the_desk(login, tenant):
 def test_an_owner_signs_in_and_votes_in_an_open_election(login, tenant):
     actor = Actor(tenant.user("committee_member"))
     extra = [f.OwnershipFactory(unit=f.UnitFactory(building=tenant.building, number=f"5{i:02d}"),
-                                owner=f.OwnerFactory(community=tenant.community)).owner for i in range(3)]
+                                owner=f.OwnerFactory(community=tenant.community, id_number=ADULT_ID)).owner
+             for i in range(3)]
     election = services.election_create(actor=actor, community=tenant.community, seats=5)
     for owner in tenant.owners + extra:
         services.candidate_nominate(actor=actor, election=election, owner=owner, nominated_by="prep_group")
@@ -155,6 +160,10 @@ def test_an_owner_signs_in_and_votes_in_an_open_election(login, tenant):
     client = login(tenant.user("owner"))
     action = lambda what: reverse("governance:election_action", args=[election.pk, what])  # noqa: E731
     client.post(action("sign_in"))
+    ballot_page = client.get(reverse("governance:election", args=[election.pk])).content.decode()
+    # The qualifications checked at nomination are on the ballot (篇四 §一.1).
+    assert "候选人均经资格审查：本小区产权人或产权共有人、具有完全民事行为能力" in ballot_page
+    assert f"{tenant.owners[0].name}（本小区产权人或产权共有人、具有完全民事行为能力）" in ballot_page
     client.post(action("ballot"), {"selections": [election.candidates.first().pk]})
     ballot = Ballot.objects.get()
     assert (ballot.participant.owner, ballot.channel) == (tenant.owners[0], "online")
@@ -185,6 +194,13 @@ def test_the_fund_desk_and_an_owners_statement(login, tenant):
     client = login(tenant.user("committee_member"))
     client.post(reverse("governance:fund_action", args=[tenant.community.pk, "first_deposit"]), {"rate": "50"})
     client.post(reverse("governance:fund_action", args=[tenant.community.pk, "interest"]), {"amount": "10.00"})
+    assert FundEntry.objects.count() == 3  # the interest waits for a second member
+    interest = FundInterest.objects.get()
+    second = f.UserFactory(username="second-member")
+    f.MembershipFactory(user=second, organization=tenant.residents_committee, role="committee_member",
+                        community=tenant.community)
+    assert "确认入账" in login(second).get(reverse("governance:fund", args=[tenant.community.pk])).content.decode()
+    client.post(reverse("governance:interest_confirm", args=[interest.pk]))
     client.post(reverse("governance:fund_action", args=[tenant.community.pk, "top_up"]),
                 {**unit_fields(tenant, tenant.units[0]), "amount": "100", "memo": ""})
     assert FundEntry.objects.count() == 7
@@ -201,12 +217,13 @@ def test_the_fund_desk_and_an_owners_statement(login, tenant):
 def test_an_owner_objects_to_a_usage_in_publicity(login, tenant):
     usage = services.fund_usage_create(actor=Actor(tenant.user("committee_member")), community=tenant.community,
                                        title="外墙修缮", amount=Decimal("3000"), units=tenant.units,
-                                       mode="negative_vote")
+                                       mode="negative_vote", publicity_ends=timezone.now() + dt.timedelta(days=7, hours=1))
     client = login(tenant.user("owner"))
     assert "我有异议" in client.get(reverse("governance:usage", args=[usage.pk])).content.decode()
     client.post(reverse("governance:usage_action", args=[usage.pk, "object"]))
     assert FundObjection.objects.get().owner == tenant.owners[0]
     assert "您已于" in client.get(reverse("governance:usage", args=[usage.pk])).content.decode()
+    FundUsage.objects.filter(pk=usage.pk).update(publicity_ends=timezone.now())
     login(tenant.user("committee_member")).post(reverse("governance:usage_action", args=[usage.pk, "decide"]))
     usage.refresh_from_db()
     assert usage.status == "approved"  # one of three owners is a third, not more

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from linli.core.models import InboxMessage
 from linli.operations.models import AccessCard, ProjectUnit
 from tests.operations.world_access import closed_groups
 
@@ -31,17 +32,28 @@ def test_vehicle_and_card_lifecycle(world, api):
     cid = card.json()["id"]
     assert client.post(f"/api/v1/access-cards/{cid}/report-lost/").json()["status"] == "lost"
     assert client.post(f"/api/v1/access-cards/{cid}/enable/").json()["status"] == "active"
-    disabled = client.post(f"/api/v1/access-cards/{cid}/disable/").json()
-    assert (disabled["status"], disabled["disabled_reason"]) == ("disabled", "manual")
+    disabled = client.post(f"/api/v1/access-cards/{cid}/disable/", {"reason": "车辆已出售"}, format="json").json()
+    assert (disabled["status"], disabled["disabled_reason"]) == ("disabled", "车辆已出售")
     listed = client.get("/api/v1/access-cards/", {"status": "disabled"}).json()["results"]
     assert [c["id"] for c in listed] == [cid]
 
 
-def test_arrears_card_enable_is_a_conflict(world, api):
+def test_disabling_a_card_takes_a_reason_and_tells_the_owner(world, api, django_capture_on_commit_callbacks):
     t, w = world
-    AccessCard.objects.filter(pk=w["card"].pk).update(status="disabled", disabled_reason="arrears")
-    response = api(t.user("manager")).post(f"/api/v1/access-cards/{w['card'].pk}/enable/")
-    assert response.status_code == 409 and response.json()["code"] == "arrears"
+    client = api(t.user("guard"))
+    url = f"/api/v1/access-cards/{w['card'].pk}/disable/"
+    missing = client.post(url, {}, format="json")
+    assert missing.status_code == 400 and "reason" in missing.json()["fields"]
+    assert AccessCard.objects.get(pk=w["card"].pk).status == "active"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "车辆已出售"}, format="json")
+    assert response.status_code == 200 and response.json()["disabled_reason"] == "车辆已出售"
+    assert "车辆已出售" in InboxMessage.objects.get(user=t.user("owner")).body
+    assert client.post(url, {"reason": "再停一次"}, format="json").status_code == 409
+
+
+def test_the_arrears_setting_is_gone(world, api):
+    assert api(world[0].user("manager")).get("/api/v1/access-policies/").status_code == 404
 
 
 def test_owner_sees_their_own_vehicle_only(world, api):
@@ -51,17 +63,6 @@ def test_owner_sees_their_own_vehicle_only(world, api):
     assert api(t.user("neighbour")).get("/api/v1/vehicles/").json()["results"] == []
     assert api(t.user("owner")).post("/api/v1/vehicles/", {"community": t.community.pk, "plate": "鲁Q55555"},
                                      format="json").status_code == 403
-
-
-def test_access_policy(world, api):
-    t, _w = world
-    client = api(t.user("manager"))
-    created = client.post("/api/v1/access-policies/", {"community": t.community.pk, "arrears_days": 45}, format="json")
-    assert created.status_code == 201 and created.json()["arrears_days"] == 45
-    again = client.post("/api/v1/access-policies/", {"community": t.community.pk, "arrears_days": 20}, format="json")
-    assert again.json()["id"] == created.json()["id"] and again.json()["arrears_days"] == 20
-    assert api(t.user("guard")).patch(f"/api/v1/access-policies/{created.json()['id']}/", {"arrears_days": 1},
-                                      format="json").status_code == 403
 
 
 def test_visitor_with_pass_and_leave(world, api):

@@ -1,20 +1,23 @@
-"""Access cards (持卡出入): plates, the gate's decision, and the card stopped for an overdue parking
-fee and restarted once it is paid — through billing's real run and payment services."""
+"""Access cards (持卡出入): plates, the gate's decision, and a card stopped only by a person, for
+a reason its owner is told — never for an unpaid fee (Civil Code Art. 944), checked through
+billing's real run and payment services."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from linli.billing import services as billing
 from linli.billing.models import Bill, FeeRule
 from linli.billing.runs import bill_run_create
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
+from linli.core.models import AuditEvent, InboxMessage, OutboxMessage
 from linli.core.tenancy import Actor, SystemActor
 from linli.operations.models import AccessCard, GateEvent
 from linli.operations.services import access
-from linli.operations.tasks.access import cards_sync_all
 from tests.operations.world_access import closed_groups
 
 @pytest.fixture
@@ -78,7 +81,7 @@ def test_card_refused(world, change, reason):
     t, w = world
     guard, card = Actor(t.user("guard")), w["card"]
     if change == "disable":
-        access.card_disable(actor=guard, access_card=card)
+        access.card_disable(actor=guard, access_card=card, reason="车辆已出售")
     elif change == "lost":
         access.card_report_lost(actor=guard, access_card=card)
     elif change == "expired":
@@ -147,7 +150,7 @@ def test_rotating_the_key_retires_the_old_one(world):
     assert access.gate_for_key(new_key) == w["gate"]
 
 
-# Parking arrears ---------------------------------------------------------------------------------
+# Fair collection: unpaid fees never stop a card (Civil Code Art. 944) ---------------------------
 
 @pytest.fixture
 def billed(world):
@@ -161,61 +164,82 @@ def billed(world):
     return t, w, bill
 
 
-def test_card_disabled_by_an_overdue_parking_fee_and_enabled_again_after_payment(
-        billed, django_capture_on_commit_callbacks):
+def test_a_payment_on_an_overdue_parking_fee_leaves_the_card_working(billed, django_capture_on_commit_callbacks):
     t, w, bill = billed
-    card = w["card"]
-    # September ends on the 30th: 30 days overdue on 30 October is not yet "more than 30".
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 30)).disabled == []
-    result = access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 31))
-    card.refresh_from_db()
-    assert result.disabled == [card.pk]
-    assert (card.status, card.disabled_reason) == (AccessCard.Status.DISABLED, AccessCard.Reason.ARREARS)
-    assert decide(w, card_number="C-1001").reason == "card_arrears"
-
+    # September's fee is months overdue and stays partly unpaid: the card still opens the gate.
     with django_capture_on_commit_callbacks(execute=True):
-        billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=bill.amount, method="cash")
-    card.refresh_from_db()
-    assert (card.status, card.disabled_reason) == (AccessCard.Status.ACTIVE, "")
-    assert decide(w, event_id="after", card_number="C-1001").allowed
+        billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=Decimal("0.01"),
+                               method="cash")
+    w["card"].refresh_from_db()
+    assert (w["card"].status, w["card"].disabled_reason) == (AccessCard.Status.ACTIVE, "")
+    assert decide(w, card_number="C-1001").allowed
 
 
-def test_arrears_days_come_from_the_communitys_policy(billed):
-    t, w, _bill = billed
-    access.access_policy_set(actor=Actor(t.user("manager")), community=t.community, arrears_days=10)
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 10)).disabled == []
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 10, 11)).disabled == [w["card"].pk]
+def test_no_scheduled_job_stops_cards():
+    import linli.operations.tasks  # noqa: F401  (registers the app's periodic tasks)
+
+    assert not [task.name for task in HUEY._registry.periodic_tasks if "card" in task.name]
 
 
-def test_a_partly_paid_bill_still_counts_as_overdue(billed):
-    t, w, bill = billed
-    billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=Decimal("0.01"), method="cash")
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).disabled == [w["card"].pk]
+def test_stopping_a_card_needs_a_reason(world):
+    t, w = world
+    for reason in ("", "   "):
+        with pytest.raises(ValidationFailed) as exc:
+            access.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason=reason)
+        assert "reason" in exc.value.fields
+    w["card"].refresh_from_db()
+    assert w["card"].status == AccessCard.Status.ACTIVE
 
 
-def test_sync_never_restarts_a_card_stopped_by_hand_or_lost(billed):
-    t, w, bill = billed
+def test_stopping_a_card_tells_its_owner_why(world, django_capture_on_commit_callbacks):
+    t, w = world
+    with django_capture_on_commit_callbacks(execute=True):
+        card = access.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason="车辆已出售")
+    assert (card.status, card.disabled_reason) == (AccessCard.Status.DISABLED, "车辆已出售")
+    message = InboxMessage.objects.get(user=t.user("owner"))
+    assert "C-1001" in message.title and "车辆已出售" in message.body and "鲁Q12345" in message.body
+    event = AuditEvent.objects.get(action="access_card.disable")
+    assert (event.actor_id, event.data["reason"]) == (t.user("guard").pk, "车辆已出售")
+
+
+def test_an_owner_without_a_login_is_told_by_sms(world, django_capture_on_commit_callbacks):
+    t, w = world
+    owner = t.owners[2]  # no login
+    owner.phone = "13600002222"
+    owner.save(update_fields=["phone"])
+    w["vehicle"].owner = owner
+    w["vehicle"].save(update_fields=["owner"])
+    with django_capture_on_commit_callbacks(execute=True):
+        access.card_disable(actor=Actor(t.user("manager")), access_card=w["card"], reason="门禁卡借给外来车辆使用")
+    sms = OutboxMessage.objects.get(recipient="13600002222")
+    assert "门禁卡借给外来车辆使用" in sms.body
+    assert not InboxMessage.objects.filter(user=t.user("owner")).exists()
+
+
+def test_a_card_stopped_for_a_reason_is_restarted_by_hand(world):
+    t, w = world
     guard = Actor(t.user("guard"))
-    access.card_disable(actor=guard, access_card=w["card"])
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).disabled == []
-    billing.payment_record(actor=Actor(t.user("cashier")), unit=t.units[0], amount=bill.amount, method="cash")
-    assert access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15)).enabled == []
+    access.card_disable(actor=guard, access_card=w["card"], reason="车辆已出售")
+    card = access.card_enable(actor=guard, access_card=w["card"])
+    assert (card.status, card.disabled_reason, card.disabled_at) == (AccessCard.Status.ACTIVE, "", None)
+
+
+def test_the_migration_restarts_the_cards_the_arrears_rule_stopped(world):
+    t, w = world
+    from django.apps import apps
+
+    migration = importlib.import_module("linli.operations.migrations.0003_no_card_stopped_for_arrears")
+    by_hand = access.card_issue(actor=SystemActor(), community=t.community, number="C-2002")
+    AccessCard.objects.filter(pk=w["card"].pk).update(status="disabled", disabled_reason="arrears",
+                                                      disabled_at=timezone.now())
+    AccessCard.objects.filter(pk=by_hand.pk).update(status="disabled", disabled_reason="manual")
+    migration.restart_cards_stopped_for_arrears(apps, None)
     w["card"].refresh_from_db()
-    assert w["card"].disabled_reason == AccessCard.Reason.MANUAL
-
-
-def test_a_card_stopped_for_arrears_cannot_be_restarted_by_hand(billed):
-    t, w, _bill = billed
-    access.access_cards_sync(community=t.community, on=dt.date(2026, 11, 15))
-    w["card"].refresh_from_db()
-    with pytest.raises(Conflict):
-        access.card_enable(actor=Actor(t.user("guard")), access_card=w["card"])
-
-
-def test_the_daily_job_syncs_every_community(billed):
-    t, w, _bill = billed
-    assert cards_sync_all(on=dt.date(2026, 11, 15)) == {"disabled": 1, "enabled": 0}
-    assert cards_sync_all(on=dt.date(2026, 11, 15)) == {"disabled": 0, "enabled": 0}
+    by_hand.refresh_from_db()
+    assert (w["card"].status, w["card"].disabled_reason, w["card"].disabled_at) == ("active", "", None)
+    assert (by_hand.status, by_hand.disabled_reason) == ("disabled", migration.FORMER_MANUAL)
+    event = AuditEvent.objects.get(action="access_card.arrears_rule_removed")
+    assert (event.community_id, event.data["enabled"]) == (t.community.pk, [w["card"].pk])
 
 
 def test_lost_card_can_be_reenabled(world):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.errors import Conflict, ValidationFailed
+from linli.core.models import InboxMessage
 from linli.core.tenancy import Actor
 from linli.operations.models import TemporaryPass, Visitor
 from linli.operations.services import access
@@ -159,7 +160,7 @@ def test_manager_creates_a_gate_and_sees_the_key_once(client, tenant):
     assert key not in client.get(url).content.decode()
 
 
-def test_manager_issues_a_card_and_stops_it(client, tenant):
+def test_manager_issues_a_card_and_reports_it_lost(client, tenant):
     client.force_login(tenant.user("manager"))
     url = reverse("operations:access_vehicles", args=[tenant.community.pk])
     client.post(url, {"form": "vehicle", "v-plate": "鲁Q12345", "v-building": tenant.building.pk,
@@ -171,12 +172,21 @@ def test_manager_issues_a_card_and_stops_it(client, tenant):
     client.post(reverse("operations:access_card_act", args=[card.pk, "lost"]))
     card.refresh_from_db()
     assert card.status == "lost"
-    client.post(url, {"form": "policy", "p-arrears_days": "15"})
-    assert access.arrears_days_of(tenant.community.pk) == 15
 
 
-def test_guard_cannot_change_the_policy(client, tenant):
+def test_a_guard_stops_a_card_on_the_page_only_with_a_reason(client, tenant, django_capture_on_commit_callbacks):
+    vehicle = access.vehicle_create(actor=guard_of(tenant), community=tenant.community, plate="鲁Q12345",
+                                    unit=tenant.units[0], owner=tenant.owners[0])
+    card = access.card_issue(actor=guard_of(tenant), community=tenant.community, number="K-9", vehicle=vehicle)
     client.force_login(tenant.user("guard"))
-    url = reverse("operations:access_vehicles", args=[tenant.community.pk])
-    client.post(url, {"form": "policy", "p-arrears_days": "15"})
-    assert access.arrears_days_of(tenant.community.pk) == 30
+    page = client.get(reverse("operations:access_vehicles", args=[tenant.community.pk])).content.decode()
+    assert "停用原因" in page and "停卡规则" not in page
+    act = reverse("operations:access_card_act", args=[card.pk, "disable"])
+    shown = client.post(act, {"reason": ""}, follow=True).content.decode()
+    card.refresh_from_db()
+    assert card.status == "active" and "请填写停用原因" in shown
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(act, {"reason": "业主申请暂停使用"})
+    card.refresh_from_db()
+    assert (card.status, card.disabled_reason) == ("disabled", "业主申请暂停使用")
+    assert InboxMessage.objects.filter(user=tenant.user("owner"), body__contains="业主申请暂停使用").exists()

@@ -13,7 +13,6 @@ from linli.operations.services import access, facilities, notices
 def access_objects(b) -> dict:
     system = SystemActor()
     community = b.community
-    policy = access.access_policy_set(actor=system, community=community, arrears_days=30)
     vehicle = access.vehicle_create(actor=system, community=community, plate="鲁Q9B123", unit=b.units[0],
                                     owner=b.owners[0])
     card = access.card_issue(actor=system, community=community, number="B-0001", vehicle=vehicle,
@@ -36,7 +35,7 @@ def access_objects(b) -> dict:
     notice = notices.notice_create(actor=system, community=community, title="乙公告", body="停水通知")
     notices.notice_publish(actor=system, notice=notice)
     return {
-        "accesspolicy": policy, "vehicle": vehicle, "accesscard": card, "gate": gate, "gateevent": event,
+        "vehicle": vehicle, "accesscard": card, "gate": gate, "gateevent": event,
         "temporarypass": visitor.passes.get(), "visitor": visitor, "asset": asset, "maintenanceplan": plan,
         "maintenancerecord": record, "project": project, "projectunit": ProjectUnit.objects.filter(project=project)
         .first(), "projectfunding": funding, "notice": notice,

@@ -74,6 +74,23 @@ def test_a_company_without_an_annual_assessment_is_listed_but_not_ranked(tenant)
 
 
 @pytest.mark.parametrize("quarter, due", [("2026Q1", dt.date(2026, 4, 10)), ("2026Q2", dt.date(2026, 7, 10)),
-                                          ("2026Q3", dt.date(2026, 10, 10)), ("2026Q4", dt.date(2027, 1, 10))])
+                                          ("2026Q3", dt.date(2026, 10, 10))])
 def test_quarterly_ranking_is_due_by_the_tenth_of_the_next_month(quarter, due):
     assert evaluation.ranking_due(quarter) == due
+
+
+def test_the_fourth_quarter_has_no_ranking_due():
+    # 篇五: rankings go in by early April, July and October; Q4 is part of the annual review.
+    assert evaluation.ranking_due("2026Q4") is None
+    assert not evaluation.ranking_overdue("2026Q4", dt.date(2027, 12, 31))
+
+
+@pytest.mark.parametrize("today, overdue", [(dt.date(2026, 10, 10), False), (dt.date(2026, 10, 11), True)])
+def test_the_q3_ranking_is_overdue_from_the_eleventh_of_october(today, overdue):
+    assert evaluation.ranking_overdue("2026Q3", today) is overdue
+
+
+@pytest.mark.parametrize("today, quarter", [(dt.date(2026, 4, 1), "2026Q1"), (dt.date(2026, 10, 10), "2026Q3"),
+                                            (dt.date(2026, 12, 31), "2026Q3"), (dt.date(2027, 1, 5), "2026Q3")])
+def test_the_ranking_form_offers_the_latest_ranked_quarter(today, quarter):
+    assert evaluation.last_ranked_quarter(today) == quarter

@@ -132,7 +132,7 @@ def test_objections_racing_the_deadline_count_if_and_only_if_stored_before_the_d
     owners = town.owners(*["100"] * 12)
     usage = governance.fund_usage_create(
         actor=town.committee, community=town.community, title="更换电梯", amount="12000.00", mode="negative_vote",
-        units=town.units, publicity_ends=timezone.now() + dt.timedelta(hours=1))
+        units=town.units, publicity_ends=timezone.now() + dt.timedelta(days=8))
 
     result = race(tmp_path, "objections-at-deadline", town.committee_user.pk, usage.pk, *[o.pk for o in owners])
 

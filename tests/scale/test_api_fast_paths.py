@@ -28,7 +28,8 @@ def bills(tenant):
         bill_run_create(actor=system, community=tenant.community, period=period)
     owner_unit = tenant.units[0]
     payment_record(actor=system, unit=owner_unit, amount=Decimal("1000.00"), method="cash")
-    late_fee_policy_set(actor=system, community=tenant.community, daily_rate=Decimal("0.0005"), grace_days=10)
+    late_fee_policy_set(actor=system, community=tenant.community, daily_rate=Decimal("0.0005"), grace_days=10,
+                        contract_clause="物业服务合同第十二条")
     bill_late_fee_waive(actor=system, bill=Bill.objects.filter(unit=tenant.units[1]).order_by("period").first(),
                         reason="困难户")
     return Bill.objects.filter(community=tenant.community).prefetch_related("lines")

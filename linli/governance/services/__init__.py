@@ -19,10 +19,12 @@ from .committees import (
     PREP_TASK_TITLES,
     committee_end,
     committee_file,
+    committee_filing_answer,
     committee_form,
     committee_officers_decide,
     committee_reminders_send,
     current_committee,
+    filing_current,
     officer_ballot_cast,
     prep_group_create,
     prep_group_dissolve,
@@ -30,11 +32,29 @@ from .committees import (
     prep_task_update,
     self_management_hire,
     self_management_start,
+    sitting,
+    vacancies,
 )
 from .common import can_run, prep_group_community_ids
+from .duties import (
+    HAND_OFF_KINDS,
+    HAND_OFF_OPINION_MAX,
+    count_digest,
+    count_officer_add,
+    count_sign,
+    owner_concern_answer,
+    owner_concern_hand_off,
+    owner_concern_raise,
+    service_budget_create,
+    service_budget_disclose,
+    service_budget_review,
+    service_budget_revise,
+    service_budget_submit,
+)
 from .elections import (
     ballot_cast,
     candidate_nominate,
+    election_cancel,
     election_count,
     election_create,
     election_open,
@@ -46,14 +66,18 @@ from .elections import (
 )
 from .fund import (
     allocate,
-    emergency_approver,
+    fund_authority,
     fund_first_deposit,
-    fund_interest_allocate,
+    fund_interest_confirm,
+    fund_interest_record,
     fund_objection_record,
     fund_top_up,
     fund_usage_create,
     fund_usage_decide,
     fund_usage_pay,
+    fund_usage_publish,
+    may_decide_fund,
     negative_vote_count,
+    publicity_min_days,
 )
 from .recall import recall_petition_create, recall_progress, recall_sign

@@ -23,6 +23,7 @@ from linli.orgs.models import User
 from .. import tally
 from ..models import Assembly, Matter, Motion, PrepGroup, Proxy, RecallPetition, Roll, SignIn, Vote
 from ..roll import roll_compute, roll_entry_for, roll_snapshot
+from .committees import recall_carry_out
 from .common import acting_channel, append_audited, can_run, require_run, window_check
 
 
@@ -169,6 +170,10 @@ def assembly_publish(*, actor: Actor, assembly: Assembly) -> Assembly:
             results[motion.pk] = motion.result
         audit_record(actor=actor, action="assembly.publish", target=assembly, community_id=assembly.community_id,
                      data={"results": results})
+        # A recall takes effect on the day its result is published (DESIGN §6 "Recall").
+        for petition in RecallPetition.objects.filter(motion__assembly=assembly):
+            recall_carry_out(actor=actor, petition=petition, passed=results[petition.motion_id]["passed"],
+                             on=timezone.localdate(now))
         notify_owners(assembly.community_id, title=_("业主大会表决结果公布：%(title)s") % {"title": assembly.title},
                       body=_("表决结果已公布，请登录查看。"), url=f"/governance/assemblies/{assembly.pk}/")
     return assembly

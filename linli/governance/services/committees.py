@@ -12,24 +12,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core.audit import audit_record
-from linli.core.errors import PermissionDenied, ValidationFailed
+from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.notify import notify_users
 from linli.core.services import record_create, record_update
 from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community, Owner
 from linli.orgs.models import STAFF_ROLES, Membership, Organization, Role, User
+from linli.orgs.selectors import organization_ancestor_ids
 
+from .. import eligibility
 from ..models import (
     Committee,
+    CommitteeFiling,
     CommitteeMember,
     Election,
     OfficerBallot,
     PrepGroup,
     PrepGroupMember,
     PrepTask,
+    RecallPetition,
     SelfManagement,
 )
-from .common import acting_channel, append_audited, require_run
+from .common import acting_channel, append_audited, notify_committee, notify_office, require_run
 
 TERM_YEARS = 3
 REMINDER_DAYS = 90
@@ -82,7 +86,12 @@ def _seat(committee: Committee, owner: Owner) -> CommitteeMember:
         if not created:
             membership.active, membership.community_id = True, committee.community_id
             membership.save(update_fields=["active", "community", "updated_at"])
-    return CommitteeMember.objects.create(committee=committee, owner=owner, membership=membership)
+    member, created = CommitteeMember.objects.get_or_create(committee=committee, owner=owner,
+                                                            defaults={"membership": membership})
+    if not created:  # a member who left (recalled) and is elected again in a by-election
+        member.left_on, member.membership, member.office = None, membership, CommitteeMember.Office.MEMBER
+        member.save(update_fields=["left_on", "membership", "office", "updated_at"])
+    return member
 
 
 def _elected_owners(election: Election) -> list[Owner]:
@@ -90,8 +99,11 @@ def _elected_owners(election: Election) -> list[Owner]:
                                      .values("owner_id")))
 
 
-def _committee_of_earlier_round(election: Election) -> Committee | None:
-    """The committee formed by an earlier round of this election, which a further round completes."""
+def _committee_to_complete(election: Election) -> Committee | None:
+    """The sitting committee a by-election fills, or the committee formed by an earlier round of
+    this election, which a further round completes."""
+    if election.by_election_for_id:
+        return Committee.objects.select_for_update().get(pk=election.by_election_for_id)
     earlier = election.round_of
     while earlier is not None:
         committee = Committee.objects.select_for_update().filter(election=earlier).first()
@@ -99,6 +111,15 @@ def _committee_of_earlier_round(election: Election) -> Committee | None:
             return committee
         earlier = earlier.round_of
     return None
+
+
+def sitting(committee: Committee):
+    return committee.members.filter(left_on__isnull=True)
+
+
+def vacancies(committee: Committee) -> int:
+    """Seats of the committee no sitting member holds: what a by-election may fill, and no more."""
+    return max(committee.seats - sitting(committee).count(), 0)
 
 
 def committee_form(*, actor: Actor, election: Election, term_start: dt.date | None = None) -> Committee:
@@ -112,10 +133,17 @@ def committee_form(*, actor: Actor, election: Election, term_start: dt.date | No
             raise ValidationFailed(_("该选举没有产生当选委员。"), code="nobody_elected")
         if result.get("tied"):
             raise ValidationFailed(_("票数相等的候选人须先由当选委员投票决定。"), code="tie_pending")
-        committee = _committee_of_earlier_round(election)
+        committee = _committee_to_complete(election)
+        owners = _elected_owners(election)
         if committee is not None:
-            if committee.members.filter(owner__in=_elected_owners(election)).exists():
+            if committee.ended_on is not None:
+                raise ValidationFailed(_("该届业主委员会已终止，不能再增补委员。"), code="committee_ended")
+            if sitting(committee).filter(owner__in=owners).exists():
                 raise ValidationFailed(_("已按该选举增补委员。"), code="duplicate")
+            # A by-election or a further round fills the seats left, never more (篇四 §一.2: 9 members).
+            if len(owners) > vacancies(committee):
+                raise ValidationFailed(_("当选人数超过业主委员会的空缺名额（%(n)s 名）。") % {"n": vacancies(committee)},
+                                       code="no_vacancy")
         else:
             if Committee.objects.filter(election=election).exists():
                 raise ValidationFailed(_("已按该选举组成业主委员会。"), code="duplicate")
@@ -124,8 +152,7 @@ def committee_form(*, actor: Actor, election: Election, term_start: dt.date | No
             if previous is not None:
                 committee_end(actor=actor, committee=previous, on=start)
             committee = Committee.objects.create(community_id=election.community_id, election=election,
-                                                 term_start=start, term_end=term_end(start))
-        owners = _elected_owners(election)
+                                                 term_start=start, term_end=term_end(start), seats=election.seats)
         members = [_seat(committee, owner) for owner in owners]
         audit_record(actor=actor, action="committee.form", target=committee, community_id=committee.community_id,
                      data={"election": election.pk, "members": [m.owner_id for m in members],
@@ -221,17 +248,126 @@ def _officers_from(chair_votes: Counter, vice_votes: Counter, members: int) -> t
 
 # Filing and term --------------------------------------------------------------------------
 
+def _subdistrict(committee: Committee) -> Organization | None:
+    rc = committee.community.residents_committee
+    return rc.parent if rc is not None and rc.parent and rc.parent.kind == Organization.Kind.SUBDISTRICT else None
+
+
+def _member_list(committee: Committee) -> list[dict]:
+    return [{"owner": m.owner_id, "name": m.owner.name, "office": m.office}
+            for m in sitting(committee).select_related("owner").order_by("id")]
+
+
+def filing_current(committee: Committee) -> CommitteeFiling | None:
+    """The filing that stands for the committee as it sits now: the latest one not returned, if
+    it lists the sitting members; None when a (new) filing is due."""
+    filing = committee.filings.exclude(status=CommitteeFiling.Status.RETURNED).order_by("-id").first()
+    if filing is None or sorted(m["owner"] for m in filing.members) != sorted(
+            sitting(committee).values_list("owner_id", flat=True)):
+        return None
+    return filing
+
+
 def committee_file(*, actor: Actor, committee: Committee, reference: str, filed_on: dt.date | None = None) -> Committee:
-    """Record the filing (备案) of the committee with the sub-district office."""
+    """File the committee with the sub-district office (备案, 篇四 §一.6(6)): its members as they
+    sit. The first filing is the formation's; after a recall or a by-election, a change filing.
+    The sub-district then confirms it, or returns it, on its side (committee_filing_answer)."""
     if not actor.can("governance.run", committee.community_id):
         raise PermissionDenied()
-    rc = committee.community.residents_committee
-    subdistrict = rc.parent if rc is not None and rc.parent and rc.parent.kind == Organization.Kind.SUBDISTRICT else None
     if not reference.strip():
         raise ValidationFailed(fields={"reference": [_("请填写备案编号。")]})
-    return record_update(actor=actor, instance=committee, action="committee.file",
-                         changes={"filed_on": filed_on or timezone.localdate(), "filing_reference": reference.strip(),
-                                  "filed_with": subdistrict})
+    with transaction.atomic():
+        committee = Committee.objects.select_for_update(of=("self",)) \
+            .select_related("community__residents_committee__parent").get(pk=committee.pk)
+        if committee.filings.filter(status=CommitteeFiling.Status.SUBMITTED).exists():
+            raise Conflict(_("上一次备案尚待街道办事处确认。"), code="filing_pending")
+        subdistrict = _subdistrict(committee)
+        reason = (CommitteeFiling.Reason.CHANGE if committee.filings.filter(status=CommitteeFiling.Status.CONFIRMED)
+                  .exists() else CommitteeFiling.Reason.FORMATION)
+        filing = record_create(
+            actor=actor, action="committee.file", community_id=committee.community_id,
+            instance=CommitteeFiling(committee=committee, reason=reason, reference=reference.strip(),
+                                     filed_on=filed_on or timezone.localdate(), filed_with=subdistrict,
+                                     members=_member_list(committee), submitted_by=actor.user))
+        committee.filed_on, committee.filing_reference, committee.filed_with = (
+            filing.filed_on, filing.reference, subdistrict)
+        committee.save(update_fields=["filed_on", "filing_reference", "filed_with", "updated_at"])
+        notify_office(getattr(subdistrict, "pk", None), title=_("业主委员会备案待确认"),
+                      body=_("%(community)s业主委员会报送%(reason)s（%(reference)s），请核对后确认。") % {
+                          "community": committee.community.name, "reason": filing.get_reason_display(),
+                          "reference": filing.reference},
+                      url=f"/governance/committees/{committee.pk}/")
+    return committee
+
+
+def committee_filing_answer(*, actor: Actor, filing: CommitteeFiling, confirm: bool, note: str = "") -> CommitteeFiling:
+    """The sub-district office receives a filing on its side: confirms it, or returns it with the
+    reason. Only the office it was filed with answers (or the platform)."""
+    offices = {m.organization_id for m in actor.memberships if m.role == Role.REGULATOR}
+    if not (actor.is_admin or (filing.filed_with_id is not None and filing.filed_with_id in offices)):
+        raise PermissionDenied(_("备案由报送的街道办事处确认。"))
+    note = note.strip()
+    if not confirm and not note:
+        raise ValidationFailed(fields={"note": [_("退回须写明理由。")]})
+    with transaction.atomic():
+        filing = CommitteeFiling.objects.select_for_update(of=("self",)).select_related("committee__community") \
+            .get(pk=filing.pk)
+        if filing.status != CommitteeFiling.Status.SUBMITTED:
+            raise ValidationFailed(_("该备案已处理。"), code="already_answered")
+        filing = record_update(
+            actor=actor, instance=filing, action="committee.filing_confirm" if confirm else "committee.filing_return",
+            community_id=filing.committee.community_id,
+            changes={"status": CommitteeFiling.Status.CONFIRMED if confirm else CommitteeFiling.Status.RETURNED,
+                     "answered_by": actor.user, "answered_at": timezone.now(), "note": note})
+        notify_committee(filing.committee.community_id,
+                         title=_("备案已确认") if confirm else _("备案被退回"),
+                         body=_("%(reference)s：%(status)s。%(note)s") % {
+                             "reference": filing.reference, "status": filing.get_status_display(), "note": note},
+                         url=f"/governance/committees/{filing.committee_id}/")
+    return filing
+
+
+# Recall (篇四 §一.7(7)) -------------------------------------------------------------------
+
+def recall_carry_out(*, actor, petition: RecallPetition, passed: bool, on: dt.date) -> None:
+    """What the published result of a recall motion does (caller holds the assembly). Passed: the
+    recalled members leave on the day of publication and lose the committee's role; their seats —
+    the committee's size stays what was elected — go to a by-election, opened at once unless another
+    election is running (one at a time); and the committee's filing is out of date until a change
+    filing is made. Not passed: the petition is closed."""
+    petition = RecallPetition.objects.select_for_update().get(pk=petition.pk)
+    if petition.decided_on is not None:
+        return
+    petition.decided_on = on
+    petition.status = RecallPetition.Status.RECALLED if passed else RecallPetition.Status.NOT_RECALLED
+    recalled = []
+    if passed:
+        committee = Committee.objects.select_for_update(of=("self",)).select_related("community").get(pk=petition.committee_id)
+        members = list(petition.members.filter(left_on__isnull=True))
+        recalled = [m.owner_id for m in members]
+        for member in members:
+            member.left_on = on
+            member.save(update_fields=["left_on", "updated_at"])
+        Membership.objects.filter(pk__in=[m.membership_id for m in members if m.membership_id]).update(active=False)
+        seats = min(len(members), vacancies(committee))
+        if seats and committee.ended_on is None and not Election.objects.filter(
+                community_id=committee.community_id, status__in=Election.RUNNING).exists():
+            petition.by_election = record_create(
+                actor=actor, action="election.create", community_id=committee.community_id,
+                instance=Election(community_id=committee.community_id, seats=seats,
+                                  by_election_for=committee, conditions=list(eligibility.DEFAULT_CONDITIONS),
+                                  title=_("%(year)s年业主委员会委员补选") % {"year": on.year}))
+        notify_committee(committee.community_id, title=_("罢免生效，请办理变更备案"),
+                         body=_("被罢免的委员已于 %(on)s 离任，业主委员会须向街道办事处办理变更备案并补选委员。") % {"on": on},
+                         url=f"/governance/committees/{committee.pk}/")
+        notify_office(getattr(_subdistrict(committee), "pk", None), title=_("业主委员会委员被罢免"),
+                      body=_("%(community)s业主大会罢免了 %(n)s 名业主委员会委员，待其办理变更备案。") % {
+                          "community": committee.community.name, "n": len(members)},
+                      url=f"/governance/committees/{committee.pk}/")
+    petition.save(update_fields=["decided_on", "status", "by_election", "updated_at"])
+    audit_record(actor=actor, action="recall.carry_out", target=petition, community_id=petition.community_id,
+                 data={"passed": passed, "on": str(on), "recalled": recalled,
+                       "by_election": petition.by_election_id})
 
 
 def committee_reminders_send(*, today: dt.date | None = None) -> list[Committee]:
@@ -314,17 +450,35 @@ def self_management_hire(*, actor: Actor, community: Community, user: User, role
 
 def prep_group_create(*, actor: Actor, community: Community, formed_on: dt.date | None = None,
                       led_by: Organization | None = None) -> PrepGroup:
-    """The sub-district / residents' committee forms the group that prepares the first assembly."""
+    """The sub-district / residents' committee forms the group that prepares the first assembly
+    (篇三 §三(二)), and the group is recorded under the office that formed it: the acting
+    regulator's own office in the community's chain (the sub-district when a sub-district's
+    officer forms it), unless another office of that chain is named."""
     actor.require("governance.supervise", community)
+    chain = organization_ancestor_ids({community.residents_committee_id} - {None})
+    if led_by is not None and led_by.pk not in chain:
+        raise ValidationFailed(fields={"led_by": [_("须为本小区所属的街道办事处或社区居委会等监管部门。")]})
+    if led_by is None:
+        # The nearest of the actor's offices to the community: the chain climbs from the residents' committee.
+        own = [m.organization for m in actor.memberships if m.role == Role.REGULATOR and m.organization_id in chain]
+        led_by = min(own, key=lambda org: _depth_above(org, community), default=community.residents_committee)
     if PrepGroup.objects.filter(community=community, dissolved_on__isnull=True).exists():
         raise ValidationFailed(_("该小区已有工作中的筹备组。"), code="duplicate")
     with transaction.atomic():
         group = record_create(actor=actor, action="prep_group.create",
                               instance=PrepGroup(community=community, formed_on=formed_on or timezone.localdate(),
-                                                 led_by=led_by or community.residents_committee))
+                                                 led_by=led_by))
         PrepTask.objects.bulk_create([PrepTask(group=group, key=key, position=i)
                                       for i, (key, _title) in enumerate(PREP_TASKS, start=1)])
     return group
+
+
+def _depth_above(organization: Organization, community: Community) -> int:
+    """How many steps up from the community's residents' committee the organization is."""
+    depth, current = 0, community.residents_committee
+    while current is not None and current.pk != organization.pk:
+        depth, current = depth + 1, current.parent
+    return depth
 
 
 def prep_group_member_add(*, actor: Actor, group: PrepGroup, name: str = "", role: str = PrepGroupMember.Role.MEMBER,

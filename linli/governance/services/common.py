@@ -4,13 +4,16 @@ append-only records go into the audit chain."""
 import datetime as dt
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import PermissionDenied, ValidationFailed
+from linli.core.money import FixedPointField
+from linli.core.notify import notify_users
 from linli.core.tenancy import Actor
+from linli.orgs.models import Membership, Role, User
 
 from ..models import PrepGroupMember, Vote
 
@@ -67,6 +70,10 @@ def canonical_record(instance: models.Model) -> dict:
             record[f.attname] = None
         elif isinstance(f, models.DecimalField):
             record[f.attname] = str(Decimal(value).quantize(Decimal(1).scaleb(-f.decimal_places)))
+        elif isinstance(f, FixedPointField):
+            # The same text a DecimalField of these places gave: ledger lines audited before the
+            # move to fen still compare equal.
+            record[f.attname] = str(Decimal(value).quantize(Decimal(1).scaleb(-f.places)))
         elif isinstance(f, models.DateTimeField):
             record[f.attname] = value.astimezone(dt.timezone.utc).isoformat()
         elif isinstance(f, models.DateField):
@@ -94,3 +101,19 @@ def append_audited(*, actor, instances: list[models.Model], action: str, communi
         target_type=model._meta.label_lower, community_id=community_id,
         data={**(data or {}), "records": [canonical_record(i) for i in instances]},
     )
+
+
+def notify_committee(community_id: int, *, title: str, body: str, url: str = "") -> None:
+    """Tell the sitting committee members with a login, after the commit."""
+    users = User.objects.filter(memberships__role=Role.COMMITTEE_MEMBER, memberships__active=True,
+                                memberships__community_id=community_id)
+    transaction.on_commit(lambda: notify_users(users.distinct(), title=title, body=body, url=url))
+
+
+def notify_office(organization_id: int | None, *, title: str, body: str, url: str = "") -> None:
+    """Tell the regulators of one office (a sub-district, a residents' committee), after the commit."""
+    if organization_id is None:
+        return
+    users = User.objects.filter(pk__in=Membership.objects.filter(
+        organization_id=organization_id, role=Role.REGULATOR, active=True).values("user_id"))
+    transaction.on_commit(lambda: notify_users(users, title=title, body=body, url=url))

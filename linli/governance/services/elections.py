@@ -22,9 +22,10 @@ from linli.core.tenancy import Actor
 from linli.estates.models import Community, Owner
 
 from .. import eligibility, tally
-from ..models import Assembly, Ballot, Candidate, Election, Participant, Proxy, TieBreakVote, Vote
+from ..models import Assembly, Ballot, Candidate, Committee, Election, Participant, Proxy, TieBreakVote, Vote
 from ..roll import roll_entry_for, roll_snapshot
 from .assemblies import notify_owners, proxy_check, roll_record
+from .committees import vacancies
 from .common import acting_channel, append_audited, require_run, window_check
 
 SEATS_MIN, SEATS_MAX = 5, 11
@@ -32,9 +33,14 @@ TALLY_KEYS = ("participants", "valid", "void", "round_void", "quorum_met", "elec
 
 
 def election_create(*, actor: Actor, community: Community, seats: int = 9, publicity_ends=None, title: str = "",
-                    conditions=None, assembly: Assembly | None = None, round_of: Election | None = None) -> Election:
+                    conditions=None, assembly: Assembly | None = None, round_of: Election | None = None,
+                    by_election_for: Committee | None = None) -> Election:
+    """A new election: of a whole committee (seats odd, 5–11), a further round for the seats a
+    tallied round left unfilled (`round_of`), or a by-election for the sitting committee's vacancies
+    (`by_election_for`). One election at a time per community. `conditions` are the candidates'
+    qualifications beyond being an owner (篇四 §一.1); left out, the seed's own apply."""
     require_run(actor, community.pk)
-    conditions = list(dict.fromkeys(conditions or []))
+    conditions = list(dict.fromkeys(eligibility.DEFAULT_CONDITIONS if conditions is None else conditions))
     offered = {c.name for c in eligibility.available_conditions()}
     unknown = [c for c in conditions if c not in offered]
     if unknown:
@@ -46,18 +52,48 @@ def election_create(*, actor: Actor, community: Community, seats: int = 9, publi
         unfilled = round_of.result["unfilled"]
         if not 1 <= seats <= unfilled:
             raise ValidationFailed(fields={"seats": [_("补选人数须在 1 至 %(n)s 之间。") % {"n": unfilled}]})
+        by_election_for = round_of.by_election_for
+    elif by_election_for is not None:
+        open_seats = vacancies(by_election_for) if by_election_for.ended_on is None else 0
+        if by_election_for.community_id != community.pk or not open_seats:
+            raise ValidationFailed(fields={"by_election_for": [_("补选须针对本小区在任且有空缺的业主委员会。")]})
+        if not 1 <= seats <= open_seats:
+            raise ValidationFailed(fields={"seats": [_("补选人数须在 1 至 %(n)s 之间。") % {"n": open_seats}]})
     elif not (SEATS_MIN <= seats <= SEATS_MAX and seats % 2 == 1):
         raise ValidationFailed(fields={"seats": [_("业主委员会委员人数须为 5 至 11 人的单数。")]})
     if publicity_ends is not None and publicity_ends <= timezone.now():
         raise ValidationFailed(fields={"publicity_ends": [_("公示截止时间必须晚于现在。")]})
     if assembly is not None and assembly.community_id != community.pk:
         raise ValidationFailed(fields={"assembly": [_("必须属于同一个小区。")]})
+    if Election.objects.filter(community=community, status__in=Election.RUNNING).exists():
+        raise Conflict(_("本小区已有进行中的选举，须待其计票或取消后再发起。"), code="election_running")
     return record_create(
         actor=actor, action="election.create",
         instance=Election(community=community, seats=seats, publicity_ends=publicity_ends, conditions=conditions,
                           title=title or _("%(year)s年业主委员会选举") % {"year": timezone.localdate().year},
-                          assembly=assembly, round_of=round_of),
+                          assembly=assembly, round_of=round_of, by_election_for=by_election_for),
     )
+
+
+def election_cancel(*, actor: Actor, election: Election, reason: str) -> Election:
+    """Call off an election before anyone has signed in (a wrong set-up, candidates withdrawn), so
+    that another can be held: one election at a time."""
+    require_run(actor, election.community_id)
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("请写明取消的理由。")]})
+    with transaction.atomic():
+        election = _lock(election)
+        if election.status not in (Election.Status.NOMINATING, Election.Status.PUBLICITY):
+            raise ValidationFailed(_("投票开始后不能取消选举。"), code="not_cancellable")
+        published = election.published_at is not None
+        election.status = Election.Status.CANCELLED
+        election.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="election.cancel", target=election, community_id=election.community_id,
+                     data={"reason": reason.strip()})
+    if published:
+        notify_owners(election.community_id, title=_("选举已取消：%(title)s") % {"title": election.title},
+                      body=reason.strip(), url=f"/governance/elections/{election.pk}/")
+    return election
 
 
 def _lock(election: Election) -> Election:
@@ -71,8 +107,12 @@ def candidate_nominate(*, actor: Actor, election: Election, owner: Owner, nomina
     """A nomination through one of the four channels of 篇四 §一.6: the preparation group, owners'
     representatives, owners jointly, or the owner themself. The preparation group or the committee
     enters nominations; an owner may put themself forward."""
-    self_nomination = nominated_by == Candidate.Channel.SELF and owner.pk in actor.owner_ids
-    if not self_nomination:
+    if nominated_by == Candidate.Channel.SELF:
+        # 自荐 is the owner's own act (篇四 §一.6(4)): nobody — a teller, the committee, the platform —
+        # puts an owner forward "by themself".
+        if owner.pk not in actor.owner_ids:
+            raise PermissionDenied(_("自荐须由业主本人提出。"), code="not_self")
+    else:
         require_run(actor, election.community_id)
     nominators = list(nominators)
     if nominated_by == Candidate.Channel.JOINT and len(nominators) < 2:
@@ -170,6 +210,8 @@ def participant_register(*, actor: Actor, election: Election, owner: Owner, prox
                 _open_now(actor, election)
             elif election.status == Election.Status.TALLIED:
                 raise ValidationFailed(_("选举已计票。"), code="closed")
+            elif election.status == Election.Status.CANCELLED:
+                raise ValidationFailed(_("选举已取消。"), code="closed")
             entry = roll_entry_for(election.roll, owner)
             if entry is None:
                 raise ValidationFailed(_("该业主不在表决名册中（共有房屋由指定的表决代表投票）。"), code="not_on_roll",

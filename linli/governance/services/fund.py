@@ -12,12 +12,19 @@ A use is decided in one of three ways (DESIGN §6): an Art. 278 `fund_use` motio
 owners (`assembly`); a publicity period in which the scope's owners may object, approved unless
 the objectors exceed a third of the owners or of the area (`negative_vote`, 篇三 §三(四)); or, for
 the listed emergencies, approval by the committee — the residents' committee where there is
-none — and publication afterwards (`emergency`)."""
+none — and publication afterwards (`emergency`).
 
+The company may draft a plan; the committee (the residents' committee where there is none)
+reviews and publishes it, and only publication starts the owners' part: the publicity and its
+objections, or the assembly's vote. The owners of the scope are told when a plan is published and
+again when it is decided."""
+
+import datetime as dt
 import math
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -32,7 +39,7 @@ from linli.estates.models import Community, Owner, Unit
 from linli.orgs.models import Role
 
 from .. import tally
-from ..models import Assembly, FundAccount, FundEntry, FundObjection, FundUsage, Matter, TopUpNotice
+from ..models import Assembly, FundAccount, FundEntry, FundInterest, FundObjection, FundUsage, Matter, TopUpNotice
 from ..roll import roll_entry_for, roll_snapshot
 from .assemblies import assembly_create, motion_count, motion_create, next_assembly, notify_owners, voting_ended
 from .committees import has_committee
@@ -40,7 +47,15 @@ from .common import acting_channel, append_audited, window_check
 
 TOP_UP_SHARE = Fraction(3, 10)
 FEN = Decimal("0.01")
-LARGEST = Decimal("999999999999.99")  # what a ledger's 14-digit amount and balance columns hold
+# The largest amount or balance a ledger line takes: the API's 14 digits (the fen column holds more).
+LARGEST = Decimal("999999999999.99")
+# 篇三 §三(四) asks for a publicity period that owners can actually answer; DESIGN §6 sets it at
+# seven days at least, and a deployment may lengthen it (LINLI_FUND_PUBLICITY_MIN_DAYS), never shorten it.
+PUBLICITY_MIN_DAYS = 7
+
+
+def publicity_min_days() -> int:
+    return max(PUBLICITY_MIN_DAYS, settings.LINLI_FUND_PUBLICITY_MIN_DAYS)
 
 
 def allocate(amount: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -162,51 +177,104 @@ def fund_top_up(*, actor: Actor, unit: Unit, amount, memo: str = "") -> FundEntr
                      kind=FundEntry.Kind.TOP_UP, memo=memo or _("续筹"))[0]
 
 
-def fund_interest_allocate(*, actor: Actor, community: Community, amount, memo: str = "",
-                           at=None) -> list[FundEntry]:
-    """Interest credited to the community's fund, shared pro rata to the balances."""
-    actor.require("governance.fund", community)
+def fund_interest_record(*, actor: Actor, community: Community, amount, memo: str = "", at=None) -> FundInterest:
+    """Interest credited to the community's fund, to be shared pro rata to the balances. The
+    company's finance staff post it at once; a committee member's entry waits for a second member
+    to confirm it, so that no single member moves the owners' money (and any amount) alone."""
     amount = money(amount)
     if amount <= 0:
         raise ValidationFailed(fields={"amount": [_("金额必须大于 0。")]})
+    if amount > LARGEST:
+        raise ValidationFailed(_("金额过大。"), code="amount_too_large", fields={"amount": [_("金额过大。")]})
+    finance = actor.can("governance.fund_interest", community)
+    if not finance:
+        actor.require("governance.fund", community)
     with transaction.atomic():
-        accounts = {a.unit_id: a for a in FundAccount.objects.select_for_update()
-                    .filter(community=community, balance__gt=0).order_by("id")}
-        shares = allocate(amount, {u: a.balance for u, a in accounts.items()})
-        postings = [(accounts[u], share) for u, share in sorted(shares.items()) if share]
-        return _post(actor=actor, community_id=community.pk, postings=postings, kind=FundEntry.Kind.INTEREST,
-                     memo=memo or _("利息分配"), at=at)
+        interest = record_create(actor=actor, action="fund_interest.record",
+                                 instance=FundInterest(community=community, amount=amount, memo=memo,
+                                                       proposed_by=actor.user),
+                                 data={"amount": amount, "memo": memo, "finance": finance})
+        if finance:
+            _interest_post(actor, interest, at=at)
+    return interest
+
+
+def fund_interest_confirm(*, actor: Actor, interest: FundInterest) -> FundInterest:
+    """A second committee member confirms a member's interest entry, which then reaches the ledgers."""
+    actor.require("governance.fund", interest.community_id)
+    with transaction.atomic():
+        interest = FundInterest.objects.select_for_update().get(pk=interest.pk)
+        if interest.status != FundInterest.Status.PENDING:
+            raise ValidationFailed(_("该笔利息已入账。"), code="already_posted")
+        if actor.user is not None and interest.proposed_by_id == actor.user.pk:
+            raise PermissionDenied(_("须由另一位委员确认。"), code="second_member_required")
+        _interest_post(actor, interest)
+    return interest
+
+
+def _interest_post(actor, interest: FundInterest, at=None) -> list[FundEntry]:
+    accounts = {a.unit_id: a for a in FundAccount.objects.select_for_update()
+                .filter(community_id=interest.community_id, balance__gt=0).order_by("id")}
+    shares = allocate(interest.amount, {u: a.balance for u, a in accounts.items()})
+    postings = [(accounts[u], share) for u, share in sorted(shares.items()) if share]
+    entries = _post(actor=actor, community_id=interest.community_id, postings=postings, kind=FundEntry.Kind.INTEREST,
+                    memo=interest.memo or _("利息分配"), at=at)
+    interest.status = FundInterest.Status.POSTED
+    interest.confirmed_by = actor.user
+    interest.posted_at = timezone.now()
+    interest.save(update_fields=["status", "confirmed_by", "posted_at", "updated_at"])
+    audit_record(actor=actor, action="fund_interest.post", target=interest, community_id=interest.community_id,
+                 data={"amount": interest.amount, "entries": len(entries)})
+    return entries
 
 
 # Uses of the fund -------------------------------------------------------------------------
 
-def emergency_approver(actor: Actor, community: Community) -> str:
-    """Who may approve an emergency use here: the committee, or where there is no committee the
-    residents' committee of the community."""
+def fund_authority(actor: Actor, community: Community) -> str:
+    """Who decides about the fund for the owners here — publishes a plan, approves an emergency,
+    decides after the publicity or the vote: the committee, or where there is no committee the
+    residents' committee of the community (篇三 §三(四); DESIGN §6)."""
     if actor.is_admin:
         return "platform"
     if has_committee(community.pk):
         if community.pk in actor.committee_community_ids:
             return "committee"
-        raise PermissionDenied(_("应急使用由业主委员会批准。"))
+        raise PermissionDenied(_("维修资金的使用由业主委员会审核、发布和批准。"))
     if any(m.role == Role.REGULATOR and m.organization_id == community.residents_committee_id
            for m in actor.memberships):
         return "residents_committee"
-    raise PermissionDenied(_("没有业主委员会的小区，应急使用由社区居委会批准。"))
+    raise PermissionDenied(_("没有业主委员会的小区，维修资金的使用由社区居委会审核、发布和批准。"))
+
+
+def may_decide_fund(actor: Actor, community: Community) -> bool:
+    try:
+        return bool(fund_authority(actor, community))
+    except PermissionDenied:
+        return False
+
+
+def _scope_ids(usage: FundUsage) -> list[int]:
+    return list(usage.units.order_by("id").values_list("id", flat=True))
+
+
+def _tell_scope(usage: FundUsage, *, title: str, body: str) -> None:
+    notify_owners(usage.community_id, title=title, body=body, url=f"/governance/fund-usages/{usage.pk}/",
+                  unit_ids=_scope_ids(usage))
 
 
 def fund_usage_create(*, actor: Actor, community: Community, title: str, amount, units, mode: str,
                       publicity_ends=None, category: str = "", contractor: str = "", description: str = "",
                       assembly: Assembly | None = None) -> FundUsage:
-    """Propose a use. `negative_vote` opens its publicity at once, with the scope's roll frozen;
-    `assembly` puts a `fund_use` motion of the scope's owners on the given assembly, or the next
-    one, or a new written consultation; `emergency` awaits approval."""
-    if mode == FundUsage.Mode.EMERGENCY:
-        emergency_approver(actor, community)
-        if category not in FundUsage.Category.values:
-            raise ValidationFailed(fields={"category": [_("应急使用须属于所列的紧急情形。")]})
-    else:
-        actor.require("governance.fund", community)
+    """Propose a use. The company's manager drafts it (`draft`, with the publicity end it
+    proposes); the committee's own plan — the residents' committee's where there is none — is
+    published at once (see fund_usage_publish). An emergency awaits approval (`pending`)."""
+    publisher = may_decide_fund(actor, community)
+    if not publisher and not actor.can("governance.fund_draft", community):
+        raise PermissionDenied()
+    if mode not in FundUsage.Mode.values:
+        raise ValidationFailed(fields={"mode": [_("未知的使用方式。")]})
+    if mode == FundUsage.Mode.EMERGENCY and category not in FundUsage.Category.values:
+        raise ValidationFailed(fields={"category": [_("应急使用须属于所列的紧急情形。")]})
     units = _in_community(community, units)
     if not units:
         raise ValidationFailed(fields={"units": [_("请选择分摊费用的房屋。")]})
@@ -214,9 +282,10 @@ def fund_usage_create(*, actor: Actor, community: Community, title: str, amount,
         raise ValidationFailed(fields={"publicity_ends": [_("公示截止时间必须晚于现在。")]})
     if assembly is not None and (mode != FundUsage.Mode.ASSEMBLY or assembly.community_id != community.pk):
         raise ValidationFailed(fields={"assembly": [_("只有业主大会表决方式需要指定本小区的业主大会。")]})
+    if assembly is not None and not publisher:
+        raise ValidationFailed(fields={"assembly": [_("表决的业主大会由业主委员会发布时确定。")]})
     unit_ids = sorted(u.pk for u in units)
-    status = {FundUsage.Mode.ASSEMBLY: FundUsage.Status.VOTING, FundUsage.Mode.NEGATIVE_VOTE: FundUsage.Status.PUBLICITY,
-              FundUsage.Mode.EMERGENCY: FundUsage.Status.PENDING}[mode]
+    status = FundUsage.Status.PENDING if mode == FundUsage.Mode.EMERGENCY else FundUsage.Status.DRAFT
     usage = FundUsage(community=community, title=title, amount=money(amount), mode=mode, contractor=contractor,
                       description=description, status=status, created_by=actor.user,
                       category=category if mode == FundUsage.Mode.EMERGENCY else "",
@@ -227,22 +296,64 @@ def fund_usage_create(*, actor: Actor, community: Community, title: str, amount,
                             "contractor": contractor, "category": usage.category,
                             "publicity_ends": usage.publicity_ends})
         usage.units.set(unit_ids)
-        if mode == FundUsage.Mode.NEGATIVE_VOTE:
-            usage.roll = roll_snapshot(community_id=community.pk, unit_ids=unit_ids)
-            usage.save(update_fields=["roll", "updated_at"])
-            notify_owners(community.pk, title=_("维修资金使用公示：%(title)s") % {"title": title},
-                          body=_("如有异议，请在公示期内登录提出。"), url=f"/governance/fund-usages/{usage.pk}/",
-                          unit_ids=unit_ids)
-        elif mode == FundUsage.Mode.ASSEMBLY:
-            assembly = assembly or next_assembly(community.pk) or assembly_create(
-                actor=actor, community=community, form=Assembly.Form.WRITTEN,
-                title=_("维修资金使用表决：%(title)s") % {"title": title})
-            usage.motion = motion_create(actor=actor, assembly=assembly, matter=Matter.FUND_USE,
-                                         title=_("使用维修资金：%(title)s（%(amount)s 元）") % {
-                                             "title": title, "amount": usage.amount},
-                                         description=description, scope_units=unit_ids)
-            usage.save(update_fields=["motion", "updated_at"])
+        if publisher and status == FundUsage.Status.DRAFT:
+            _publish(actor, usage, publicity_ends=usage.publicity_ends, assembly=assembly)
     return usage
+
+
+def fund_usage_publish(*, actor: Actor, usage: FundUsage, publicity_ends=None,
+                       assembly: Assembly | None = None) -> FundUsage:
+    """The committee (the residents' committee where there is none) publishes a drafted plan:
+    a negative vote's publicity starts, or the assembly's motion is placed. `publicity_ends`
+    empty keeps the end the drafter proposed."""
+    with transaction.atomic():
+        usage = FundUsage.objects.select_for_update(of=("self",)).select_related("community").get(pk=usage.pk)
+        fund_authority(actor, usage.community)
+        if usage.status != FundUsage.Status.DRAFT:
+            raise ValidationFailed(_("只有草稿可以发布。"), code="not_draft")
+        if assembly is not None and (usage.mode != FundUsage.Mode.ASSEMBLY
+                                     or assembly.community_id != usage.community_id):
+            raise ValidationFailed(fields={"assembly": [_("只有业主大会表决方式需要指定本小区的业主大会。")]})
+        _publish(actor, usage, publicity_ends=publicity_ends or usage.publicity_ends, assembly=assembly)
+    return usage
+
+
+def _publish(actor, usage: FundUsage, *, publicity_ends, assembly: Assembly | None) -> None:
+    """Start the owners' part of a plan (caller holds the row). A negative vote needs a publicity
+    of at least the minimum (篇三 §三(四); DESIGN §6): the scope's roll is frozen now, objections
+    are taken until `publicity_ends`, and the decision comes after it."""
+    now = timezone.now()
+    unit_ids = _scope_ids(usage)
+    if usage.mode == FundUsage.Mode.NEGATIVE_VOTE:
+        days = publicity_min_days()
+        if publicity_ends is None or publicity_ends - now < dt.timedelta(days=days):
+            raise ValidationFailed(
+                _("否定表决须公示至少 %(days)s 日：公示截止时间须不早于发布后 %(days)s 日。") % {"days": days},
+                code="publicity_too_short",
+                fields={"publicity_ends": [_("公示期不少于 %(days)s 日。") % {"days": days}]})
+        usage.publicity_ends = publicity_ends
+        usage.roll = roll_snapshot(community_id=usage.community_id, unit_ids=unit_ids)
+        usage.status = FundUsage.Status.PUBLICITY
+        notice = _("维修资金使用公示：%(title)s") % {"title": usage.title}
+        body = _("公示至 %(end)s，如有异议，请在公示期内登录提出；不提出异议视为同意。") % {
+            "end": timezone.localtime(publicity_ends).strftime("%Y-%m-%d %H:%M")}
+    else:
+        assembly = assembly or next_assembly(usage.community_id) or assembly_create(
+            actor=actor, community=usage.community, form=Assembly.Form.WRITTEN,
+            title=_("维修资金使用表决：%(title)s") % {"title": usage.title})
+        usage.motion = motion_create(actor=actor, assembly=assembly, matter=Matter.FUND_USE,
+                                     title=_("使用维修资金：%(title)s（%(amount)s 元）") % {
+                                         "title": usage.title, "amount": usage.amount},
+                                     description=usage.description, scope_units=unit_ids)
+        usage.status = FundUsage.Status.VOTING
+        notice = _("维修资金使用提交业主大会表决：%(title)s") % {"title": usage.title}
+        body = _("请在“%(assembly)s”表决期内投票。") % {"assembly": assembly.title}
+    usage.published_at = now
+    usage.save(update_fields=["publicity_ends", "roll", "motion", "status", "published_at", "updated_at"])
+    audit_record(actor=actor, action="fund_usage.publish", target=usage, community_id=usage.community_id,
+                 data={"publicity_ends": usage.publicity_ends, "motion": usage.motion_id,
+                       "roll": usage.roll_id})
+    _tell_scope(usage, title=notice, body=body)
 
 
 def fund_objection_record(*, actor: Actor, usage: FundUsage, owner: Owner) -> FundObjection:
@@ -277,20 +388,23 @@ def negative_vote_count(usage: FundUsage) -> dict:
     )
 
 
+# The state each mode's decision comes from: a draft is decided by nobody.
+DECIDABLE = {FundUsage.Mode.NEGATIVE_VOTE: FundUsage.Status.PUBLICITY, FundUsage.Mode.ASSEMBLY: FundUsage.Status.VOTING,
+             FundUsage.Mode.EMERGENCY: FundUsage.Status.PENDING}
+
+
 def fund_usage_decide(*, actor: Actor, usage: FundUsage) -> dict:
     """Decide a use by its mode's rule. Deciding again returns the decision already made."""
     with transaction.atomic():
         usage = FundUsage.objects.select_for_update(of=("self",)).select_related("community", "roll").get(pk=usage.pk)
-        approver = ""
-        if usage.mode == FundUsage.Mode.EMERGENCY:
-            approver = emergency_approver(actor, usage.community)
-        else:
-            actor.require("governance.fund", usage.community_id)
+        approver = fund_authority(actor, usage.community)
         if usage.decision is not None:
             return usage.decision
+        if usage.status != DECIDABLE[usage.mode]:
+            raise ValidationFailed(_("该项目尚未发布，不能作出决定。"), code="not_published")
         now = timezone.now()
         if usage.mode == FundUsage.Mode.NEGATIVE_VOTE:
-            if usage.publicity_ends is not None and now < usage.publicity_ends:
+            if now < usage.publicity_ends:
                 raise ValidationFailed(_("公示期结束后才能作出决定。"), code="publicity_running")
             decision = negative_vote_count(usage)
         elif usage.mode == FundUsage.Mode.ASSEMBLY:
@@ -302,8 +416,7 @@ def fund_usage_decide(*, actor: Actor, usage: FundUsage) -> dict:
                         "scope_area": result["total_area"], "objecting_owners": result["no_owners"],
                         "objecting_area": result["no_area"]}
         else:
-            usage.roll = roll_snapshot(community_id=usage.community_id,
-                                       unit_ids=list(usage.units.values_list("id", flat=True)))
+            usage.roll = roll_snapshot(community_id=usage.community_id, unit_ids=_scope_ids(usage))
             decision = {"approved": True, "scope_owners": usage.roll.total_owners,
                         "scope_area": tally.area_text(usage.roll.total_area), "objecting_owners": 0,
                         "objecting_area": tally.area_text(tally.ZERO)}
@@ -318,10 +431,14 @@ def fund_usage_decide(*, actor: Actor, usage: FundUsage) -> dict:
                      data={"decision": decision, "approved_by": approver})
         if usage.mode == FundUsage.Mode.EMERGENCY:
             # Emergencies are published after the approval (篇三 §三(四)).
-            notify_owners(usage.community_id, title=_("维修资金应急使用公告：%(title)s") % {"title": usage.title},
-                          body=_("已按应急程序批准使用维修资金 %(amount)s 元。") % {"amount": usage.amount},
-                          url=f"/governance/fund-usages/{usage.pk}/",
-                          unit_ids=list(usage.units.values_list("id", flat=True)))
+            _tell_scope(usage, title=_("维修资金应急使用公告：%(title)s") % {"title": usage.title},
+                        body=_("已按应急程序批准使用维修资金 %(amount)s 元。") % {"amount": usage.amount})
+        else:
+            verdict = _("同意使用") if decision["approved"] else _("不同意使用")
+            _tell_scope(usage, title=_("维修资金使用决定：%(title)s") % {"title": usage.title},
+                        body=_("%(verdict)s（异议或反对：%(owners)s 户，%(area)s m²）。") % {
+                            "verdict": verdict, "owners": decision["objecting_owners"],
+                            "area": decision["objecting_area"]})
     return decision
 
 

@@ -1,5 +1,6 @@
-"""Recall of committee members (篇四 §一.7(7)): owners sign a petition; when the signers hold more
-than 20% of the community's exclusive area, a recall motion is placed on the next assembly."""
+"""Recall of committee members (篇四 §一.7(7)): owners sign a petition; when the signers hold 20%
+or more of the community's exclusive area, a recall motion is placed on the next assembly. What a
+passed recall does is carried out when the assembly's result is published (committees.py)."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone

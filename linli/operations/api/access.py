@@ -27,7 +27,6 @@ from linli.servicedesk.selectors import service_request_list
 
 from ..models import (
     AccessCard,
-    AccessPolicy,
     Asset,
     Gate,
     GateEvent,
@@ -56,28 +55,6 @@ class EmptySerializer(serializers.Serializer):
 
 
 # Vehicle access --------------------------------------------------------------------------------
-
-class AccessPolicySerializer(serializers.ModelSerializer):
-    community = scoped(estates.community_list)
-
-    class Meta:
-        model = AccessPolicy
-        fields = ["id", "community", "arrears_days", "updated_at"]
-        read_only_fields = ["updated_at"]
-        validators = []
-
-
-class AccessPolicyViewSet(ServiceViewSet):
-    """Per community: after how many days of an overdue parking fee a card stops (default 30).
-    Setting it again for a community replaces the value."""
-
-    serializer_class = AccessPolicySerializer
-    filterset_fields = ["community"]
-    selector = access_selectors.access_policy_list
-    create_service = access_services.access_policy_set
-    update_service = access_services.access_policy_update
-    service_object_name = "access_policy"
-
 
 class VehicleSerializer(serializers.ModelSerializer):
     community = scoped(estates.community_list)
@@ -117,13 +94,17 @@ class AccessCardSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class CardDisableSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="停用原因（必填），会通知业主。")
+
+
 class AccessCardViewSet(ServiceViewSet):
-    """Access cards (持卡出入), bound to a vehicle and a parking space. A card is stopped
-    automatically (`disabled_reason` = `arrears`) while its space's parking fee is overdue by more
-    than the community's `arrears_days`, and restarted when it is paid."""
+    """Access cards (持卡出入), bound to a vehicle and a parking space. Unpaid fees never stop a
+    card (Civil Code Art. 944): only a person does, with a reason (`disabled_reason`) that the
+    card's owner is told."""
 
     serializer_class = AccessCardSerializer
-    filterset_fields = ["community", "status", "disabled_reason", "vehicle", "parking_space", "number"]
+    filterset_fields = ["community", "status", "vehicle", "parking_space", "number"]
     selector = access_selectors.access_card_list
     create_service = access_services.card_issue
     update_service = access_services.card_update
@@ -132,11 +113,15 @@ class AccessCardViewSet(ServiceViewSet):
     def _act(self, service):
         return Response(self.get_serializer(service(actor=self.actor, access_card=self.get_object())).data)
 
-    @extend_schema(request=EmptySerializer, responses=AccessCardSerializer)
+    @extend_schema(request=CardDisableSerializer, responses=AccessCardSerializer)
     @action(detail=True, methods=["post"])
     def disable(self, request, pk=None):
-        """Stop the card by hand (人工停用)."""
-        return self._act(access_services.card_disable)
+        """Stop the card (人工停用) for `reason`; the card's owner is told, in the inbox or by SMS."""
+        card = self.get_object()
+        serializer = CardDisableSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        card = access_services.card_disable(actor=self.actor, access_card=card, **serializer.validated_data)
+        return Response(self.get_serializer(card).data)
 
     @extend_schema(request=EmptySerializer, responses=AccessCardSerializer)
     @action(detail=True, methods=["post"], url_path="report-lost")
@@ -147,7 +132,7 @@ class AccessCardViewSet(ServiceViewSet):
     @extend_schema(request=EmptySerializer, responses=AccessCardSerializer)
     @action(detail=True, methods=["post"])
     def enable(self, request, pk=None):
-        """Restart a card stopped by hand or reported lost (not one stopped for arrears: 409)."""
+        """Restart a stopped card or one reported lost."""
         return self._act(access_services.card_enable)
 
 
@@ -723,7 +708,6 @@ class NoticeViewSet(ServiceViewSet):
 
 
 routes = [
-    ("access-policies", AccessPolicyViewSet, "access-policy"),
     ("vehicles", VehicleViewSet, "vehicle"),
     ("access-cards", AccessCardViewSet, "access-card"),
     ("gates", GateViewSet, "gate"),

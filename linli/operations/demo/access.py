@@ -1,8 +1,8 @@
 """Demo of vehicle access, visitors, facilities, projects and notices for 苗庄小区 (篇一 §五).
 
 The three barrier gates of the closed groups 金苗园 / 银苗园 / 兰苗园 (§五.1.1) with about forty
-owners' vehicles and cards bound to their parking spaces — a card whose space's fee is overdue is
-stopped by the real sync — today's visitors and gate events, assets of every kind with upkeep,
+owners' vehicles and cards bound to their parking spaces — all working: no card is stopped for an
+unpaid fee (Civil Code Art. 944) — today's visitors and gate events, assets of every kind with upkeep,
 the water-meter retrofit 户表改造 over the owners' units (§五.6.1) part done, the guardrail
 renovation funded by a government subsidy and common income (§五.1.2, §五.7), and three notices.
 Rows are looked up by natural key (a plate, a card number, a code, a name) and only what is
@@ -86,15 +86,12 @@ def _gates(ctx: DemoContext, community, zones: dict) -> dict:
 
 
 def _cards(ctx: DemoContext, community, zones: dict) -> None:
-    """Cards for owners' spaces in the closed groups and the south garage; a space whose fee is
-    overdue is among them, so the sync has a card to stop."""
+    """Cards for owners' spaces in the closed groups and the south garage."""
     system = SystemActor()
     rng = ctx.rng("operations.access.cards")
     spaces = list(ParkingSpace.objects.filter(community=community, unit__isnull=False,
                                               zone__name__in=[*GROUPS, "南区"]).order_by("code"))
-    overdue = access.overdue_parking_space_ids(community.pk, timezone.localdate(), access.arrears_days_of(community.pk))
-    chosen = [s for s in spaces if s.pk in overdue][:2]
-    chosen += [s for s in rng.sample(spaces, min(len(spaces), CARDS)) if s not in chosen][:CARDS - len(chosen)]
+    chosen = rng.sample(spaces, min(len(spaces), CARDS))
     owners = {}
     for holding in (Ownership.objects.filter(unit_id__in=[s.unit_id for s in chosen]).select_related("owner")
                     .order_by("-id")):
@@ -115,9 +112,6 @@ def _cards(ctx: DemoContext, community, zones: dict) -> None:
         access.card_issue(actor=system, community=community, number=number, vehicle=vehicle, parking_space=space,
                           zones=[zone] if zone is not None else [])
         ctx.count("access_cards")
-    result = access.access_cards_sync(community=community)
-    if result.disabled:
-        ctx.log(f"{community.name}：{len(result.disabled)} 张门禁卡因车位费逾期停用")
 
 
 def _today(ctx: DemoContext, community, gates: dict) -> None:
@@ -265,7 +259,7 @@ def _notices(ctx: DemoContext, community) -> None:
     specs = [
         ("关于金苗园、银苗园、兰苗园实行持卡出入的通知", Notice.Audience.COMMUNITY, None, None, True,
          "各位业主：\n南区三个组团已增设挡车器，自 12 月 1 日起车辆凭门禁卡出入，访客车辆由门岗登记并发放临时通行证。"
-         "车位费逾期超过 30 天的门禁卡将暂停使用，缴清后自动恢复。\n金辰物业苗庄小区服务中心"),
+         "门禁卡遗失请及时到服务中心挂失补办。\n金辰物业苗庄小区服务中心"),
         (f"{zone.name if zone else '本区'}停水通知", Notice.Audience.ZONE if zone else Notice.Audience.COMMUNITY,
          zone, None, False,
          "因户表改造施工，本周四 9:00–15:00 暂停供水，请提前储水。给您带来不便，敬请谅解。"),

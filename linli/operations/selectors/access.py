@@ -13,7 +13,7 @@ from django.utils import timezone
 from linli.core.masking import mask_phone
 from linli.core.tenancy import Actor
 
-from ..models import AccessCard, AccessPolicy, Gate, GateEvent, TemporaryPass, Vehicle, Visitor
+from ..models import AccessCard, Gate, GateEvent, TemporaryPass, Vehicle, Visitor
 
 
 def _staff(qs: QuerySet, actor: Actor, own: Q | None = None) -> QuerySet:
@@ -23,10 +23,6 @@ def _staff(qs: QuerySet, actor: Actor, own: Q | None = None) -> QuerySet:
     if own is not None:
         scope |= own
     return qs.filter(scope)
-
-
-def access_policy_list(*, actor: Actor) -> QuerySet[AccessPolicy]:
-    return _staff(AccessPolicy.objects.select_related("community"), actor)
 
 
 def vehicle_list(*, actor: Actor) -> QuerySet[Vehicle]:

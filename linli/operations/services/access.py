@@ -1,35 +1,33 @@
 """Vehicle access to the closed groups (持卡出入, 篇一 §五.1.1) and the visitor register.
 
-Cards are bound to a vehicle and a parking space. A card stops working when the parking fee of
-its space is overdue by more than the community's `AccessPolicy.arrears_days`, and works again
-once it is paid (`access_cards_sync`, run daily and after every payment). Barrier controllers
-report vehicles through their own device key; the platform answers allow or deny."""
+Cards are bound to a vehicle and a parking space. Unpaid fees never stop a card or keep a car
+out: fees are not collected by cutting a service (Civil Code Art. 944; DESIGN §6 "Fair
+collection"). A card is stopped only by a person, for a stated reason, and its owner is told.
+Barrier controllers report vehicles through their own device key; the platform answers allow or
+deny."""
 
 import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.billing.models import Bill, BillLine
-from linli.billing.periods import Period
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, ValidationFailed
+from linli.core.notify import notify_phone, notify_users
 from linli.core.services import full_clean_or_fail, record_create, record_update
 from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community, Owner, ParkingSpace, Unit, Zone
 
-from ..models import AccessCard, AccessPolicy, Gate, GateEvent, TemporaryPass, Vehicle, Visitor
+from ..models import AccessCard, Gate, GateEvent, TemporaryPass, Vehicle, Visitor
 
 CAPABILITY = "operations.access"
-DEFAULT_ARREARS_DAYS = 30
 MAX_PASS_HOURS = 24 * 31
+REASON_MAX = 200
 
 # Plates (GA 36-2018): a province, the issuing office's letter, then five characters — or six
 # for new-energy vehicles, with D/F (electric / hybrid) first on small cars and last on large
@@ -55,29 +53,6 @@ def _same_community(community_id: int, **refs) -> None:
     for name, ref in refs.items():
         if ref is not None and getattr(ref, "community_id", community_id) != community_id:
             raise ValidationFailed(fields={name: [_("不属于该小区。")]})
-
-
-# Policy --------------------------------------------------------------------------------------
-
-def arrears_days_of(community_id: int) -> int:
-    days = AccessPolicy.objects.filter(community_id=community_id).values_list("arrears_days", flat=True).first()
-    return DEFAULT_ARREARS_DAYS if days is None else days
-
-
-def access_policy_set(*, actor: Actor, community: Community, arrears_days: int) -> AccessPolicy:
-    actor.require("operations.manage", community)
-    policy = AccessPolicy.objects.filter(community=community).first()
-    if policy is None:
-        return record_create(actor=actor, instance=AccessPolicy(community=community, arrears_days=arrears_days),
-                             action="access_policy.set")
-    return record_update(actor=actor, instance=policy, changes={"arrears_days": arrears_days},
-                         action="access_policy.set")
-
-
-def access_policy_update(*, actor: Actor, access_policy: AccessPolicy, changes: dict) -> AccessPolicy:
-    actor.require("operations.manage", access_policy.community_id)
-    changes = {k: v for k, v in changes.items() if k == "arrears_days"}
-    return record_update(actor=actor, instance=access_policy, changes=changes, action="access_policy.set")
 
 
 # Vehicles and cards --------------------------------------------------------------------------
@@ -165,85 +140,64 @@ def _card_status(actor: Actor, card: AccessCard, status: str, reason: str, actio
     return card
 
 
-def card_disable(*, actor: Actor, access_card: AccessCard) -> AccessCard:
+def _card_owners(card: AccessCard) -> list[Owner]:
+    """Who a card belongs to: its vehicle's owner, else the owners of the unit of its vehicle or
+    of its parking space."""
+    vehicle = card.vehicle
+    if vehicle is not None and vehicle.owner_id:
+        return [vehicle.owner]
+    unit_id = (vehicle.unit_id if vehicle is not None else None) or (
+        card.parking_space.unit_id if card.parking_space_id else None)
+    if unit_id is None:
+        return []
+    return list(Owner.objects.filter(ownerships__unit_id=unit_id).select_related("user").distinct().order_by("id"))
+
+
+def _tell_owners(card: AccessCard, reason: str) -> None:
+    """The owner learns at once that the card stopped and why: in the inbox when they have a
+    login, by SMS to the phone on record when they have none."""
+    plate = card.vehicle.plate if card.vehicle_id else ""
+    title = _("门禁卡 %(number)s 已停用") % {"number": card.number}
+    body = _("您的门禁卡 %(number)s%(plate)s 已于 %(when)s 停用。原因：%(reason)s。如有疑问，请联系物业服务中心。") % {
+        "number": card.number, "plate": _("（车牌 %(plate)s）") % {"plate": plate} if plate else "",
+        "when": timezone.localtime(card.disabled_at).strftime("%Y-%m-%d %H:%M"), "reason": reason}
+    owners = _card_owners(card)
+    notify_users([o.user for o in owners if o.user_id], title=title, body=body)
+    for owner in owners:
+        if not owner.user_id:
+            notify_phone(owner.phone, _("【邻里】") + body)
+
+
+def card_disable(*, actor: Actor, access_card: AccessCard, reason: str) -> AccessCard:
+    """A person stops the card for a stated reason (a sold vehicle, a misused card…), and the owner
+    is told. Unpaid fees are not a reason the platform takes: it has no rule that stops a card."""
     actor.require(CAPABILITY, access_card.community_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("请填写停用原因，业主会收到通知。")]})
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(fields={"reason": [_("停用原因最多 %(n)s 个字。") % {"n": REASON_MAX}]})
     if access_card.status == AccessCard.Status.LOST:
         raise Conflict(_("该卡已挂失。"), code="invalid_status")
-    return _card_status(actor, access_card, AccessCard.Status.DISABLED, AccessCard.Reason.MANUAL, "disable")
+    if access_card.status == AccessCard.Status.DISABLED:
+        raise Conflict(_("该卡已停用。"), code="invalid_status")
+    card = _card_status(actor, access_card, AccessCard.Status.DISABLED, reason, "disable")
+    card = AccessCard.objects.select_related("vehicle__owner__user", "parking_space").get(pk=card.pk)
+    transaction.on_commit(lambda: _tell_owners(card, reason))
+    return card
 
 
 def card_report_lost(*, actor: Actor, access_card: AccessCard) -> AccessCard:
     actor.require(CAPABILITY, access_card.community_id)
-    return _card_status(actor, access_card, AccessCard.Status.LOST, AccessCard.Reason.NONE, "lost")
+    return _card_status(actor, access_card, AccessCard.Status.LOST, "", "lost")
 
 
 def card_enable(*, actor: Actor, access_card: AccessCard) -> AccessCard:
-    """Undo a manual stop or a loss report. A card stopped for arrears comes back by itself when
-    the fee is paid: enabling it by hand would only last until the next check."""
+    """Undo a stop or a loss report."""
     actor.require(CAPABILITY, access_card.community_id)
     if access_card.status == AccessCard.Status.ACTIVE:
         return access_card
-    if access_card.disabled_reason == AccessCard.Reason.ARREARS:
-        raise Conflict(_("该卡因车位费逾期停用，缴清后自动恢复。"), code="arrears")
-    return _card_status(actor, access_card, AccessCard.Status.ACTIVE, AccessCard.Reason.NONE, "enable")
-
-
-def _last_overdue_period(on: dt.date, days: int) -> Period:
-    """The latest period whose end is more than `days` days before `on` (see
-    linli.billing.allocation.overdue_days for how a period's end is counted)."""
-    day = on - dt.timedelta(days=days + 1)
-    period = Period.of(day)
-    return period if period.end == day else period.shift(-1)
-
-
-def overdue_parking_space_ids(community_id: int, on: dt.date, days: int) -> set[int]:
-    """Spaces with a parking fee overdue by more than `days` on `on`: a line for the space on an
-    open bill with something left to pay, whose period ended more than `days` days ago."""
-    cutoff = str(_last_overdue_period(on, days))
-    return set(BillLine.objects.filter(
-        bill__community_id=community_id, bill__status=Bill.Status.OPEN, bill__amount__gt=F("bill__paid"),
-        bill__period__lte=cutoff, parking_space__isnull=False,
-    ).values_list("parking_space_id", flat=True).distinct())
-
-
-@dataclass
-class SyncResult:
-    disabled: list[int]
-    enabled: list[int]
-
-
-def access_cards_sync(*, community: Community, on: dt.date | None = None) -> SyncResult:
-    """Stop the active cards of spaces in arrears and restart those stopped for arrears whose
-    spaces are paid up. A card stopped by hand or reported lost is never touched."""
-    on = on or timezone.localdate()
-    overdue = overdue_parking_space_ids(community.pk, on, arrears_days_of(community.pk))
-    now = timezone.now()
-    with transaction.atomic():
-        to_disable = list(AccessCard.objects.select_for_update().filter(
-            community=community, status=AccessCard.Status.ACTIVE, parking_space_id__in=overdue)
-            .values_list("id", flat=True))
-        to_enable = list(AccessCard.objects.select_for_update().filter(
-            community=community, status=AccessCard.Status.DISABLED, disabled_reason=AccessCard.Reason.ARREARS)
-            .exclude(parking_space_id__in=overdue).values_list("id", flat=True))
-        if to_disable:
-            AccessCard.objects.filter(id__in=to_disable).update(
-                status=AccessCard.Status.DISABLED, disabled_reason=AccessCard.Reason.ARREARS, disabled_at=now,
-                updated_at=now)
-        if to_enable:
-            AccessCard.objects.filter(id__in=to_enable).update(
-                status=AccessCard.Status.ACTIVE, disabled_reason=AccessCard.Reason.NONE, disabled_at=None,
-                updated_at=now)
-        if to_disable or to_enable:
-            audit_record(actor=SystemActor(), action="access_card.sync", target=community, community_id=community.pk,
-                         data={"on": on, "disabled": to_disable, "enabled": to_enable})
-    return SyncResult(to_disable, to_enable)
-
-
-def on_payments_changed(sender, *, community_id: int, **kwargs) -> None:
-    """Billing's signal after a payment or a reversal commits (connected in AppConfig.ready)."""
-    community = Community.objects.filter(pk=community_id).first()
-    if community is not None:
-        access_cards_sync(community=community)
+    return _card_status(actor, access_card, AccessCard.Status.ACTIVE, "", "enable")
 
 
 # Gates ---------------------------------------------------------------------------------------
@@ -300,6 +254,8 @@ REASONS = {
     "temporary_pass": gettext_lazy("临时通行证有效"),
     "card_unknown": gettext_lazy("未登记的卡"),
     "card_disabled": gettext_lazy("卡已停用"),
+    # Only in events recorded before the arrears rule was removed (operations migration 0003):
+    # the record of what happened stays as it was.
     "card_arrears": gettext_lazy("车位费逾期，卡已停用"),
     "card_lost": gettext_lazy("卡已挂失"),
     "card_expired": gettext_lazy("卡已过期"),
@@ -325,7 +281,7 @@ def _card_verdict(card: AccessCard, gate: Gate, day: dt.date) -> str:
     if card.status == AccessCard.Status.LOST:
         return "card_lost"
     if card.status == AccessCard.Status.DISABLED:
-        return "card_arrears" if card.disabled_reason == AccessCard.Reason.ARREARS else "card_disabled"
+        return "card_disabled"
     if card.valid_until is not None and card.valid_until < day:
         return "card_expired"
     zone_ids = {z.pk for z in card.zones.all()}

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.billing.reports import xlsx
 from linli.core.errors import LinliError
+from linli.core.exports import xlsx
+from linli.core.params import filter_by_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.estates.api import xlsx_response
@@ -28,7 +29,7 @@ from linli.web.views import _error_text, _is_htmx_fragment, _label_zones
 from ..models import AccessCard, GateEvent
 from ..selectors import access as selectors
 from ..services import access as services
-from .access_forms import CardForm, GateForm, PassForm, PolicyForm, VehicleForm, VisitorForm
+from .access_forms import CardForm, GateForm, PassForm, VehicleForm, VisitorForm
 
 PAGE_SIZE = 30
 
@@ -85,8 +86,7 @@ def gate_events(request, community_id):
     events = selectors.gate_event_list(actor=actor).filter(community=community, at__gte=start, at__lt=end)
     if request.GET.get("denied"):
         events = events.filter(allowed=False)
-    if request.GET.get("gate"):
-        events = events.filter(gate_id=request.GET["gate"]) if request.GET["gate"].isdigit() else events.none()
+    events = filter_by_id(events, "gate_id", request.GET.get("gate"))
     page = Paginator(events.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.message = services.reason_text(event.reason)
@@ -109,8 +109,6 @@ def vehicles(request, community_id):
     buildings, zones = _buildings(actor, community), _zones(actor, community)
     vehicle_form = VehicleForm(prefix="v", buildings=buildings)
     card_form = CardForm(prefix="c", zones=zones)
-    policy = selectors.access_policy_list(actor=actor).filter(community=community).first()
-    policy_form = PolicyForm(prefix="p", initial={"arrears_days": services.arrears_days_of(community.pk)})
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
@@ -153,15 +151,8 @@ def vehicles(request, community_id):
                             zones=estates.zone_list(actor=actor).filter(community=community, pk__in=data["zones"]))
                         messages.success(request, _("已发卡 %(number)s。") % {"number": card.number})
                         return redirect(request.path)
-            elif form_name == "policy":
-                policy_form = PolicyForm(request.POST, prefix="p")
-                if policy_form.is_valid():
-                    services.access_policy_set(actor=actor, community=community,
-                                               arrears_days=policy_form.cleaned_data["arrears_days"])
-                    messages.success(request, _("已保存停卡规则。"))
-                    return redirect(request.path)
         except LinliError as exc:
-            target = {"vehicle": vehicle_form, "card": card_form, "policy": policy_form}.get(form_name)
+            target = {"vehicle": vehicle_form, "card": card_form}.get(form_name)
             if target is not None:
                 show_error(target, exc)
             else:
@@ -179,10 +170,8 @@ def vehicles(request, community_id):
     base = selectors.access_card_list(actor=actor).filter(community=community)
     return render(request, "operations/access_vehicles.html", {
         "community": community, "page": page, "params": request.GET, "statuses": AccessCard.Status.choices,
-        "may_edit": may_edit, "may_manage": actor.can("operations.manage", community),
-        "vehicle_form": vehicle_form, "card_form": card_form, "policy_form": policy_form, "policy": policy,
-        "arrears_days": services.arrears_days_of(community.pk),
-        "counts": {"total": base.count(), "arrears": base.filter(disabled_reason=AccessCard.Reason.ARREARS).count(),
+        "may_edit": may_edit, "vehicle_form": vehicle_form, "card_form": card_form,
+        "counts": {"total": base.count(), "disabled": base.filter(status=AccessCard.Status.DISABLED).count(),
                    "vehicles": selectors.vehicle_list(actor=actor).filter(community=community).count()},
         "unbound": selectors.vehicle_list(actor=actor).filter(community=community, cards__isnull=True)[:50],
         "tab": "vehicles",
@@ -199,8 +188,10 @@ def card_act(request, pk, action):
     card = get_object_or_404(selectors.access_card_list(actor=actor), pk=pk)
     if action not in CARD_ACTIONS or not (actor.is_admin or card.community_id in actor.staff_community_ids):
         raise Http404
+    # Stopping a card needs the reason its owner will be told (Civil Code Art. 944: never for fees).
+    extra = {"reason": request.POST.get("reason", "")} if action == "disable" else {}
     try:
-        card = CARD_ACTIONS[action](actor=actor, access_card=card)
+        card = CARD_ACTIONS[action](actor=actor, access_card=card, **extra)
     except LinliError as exc:
         messages.error(request, _error_text(exc))
     else:

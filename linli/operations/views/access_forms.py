@@ -66,10 +66,6 @@ class CardForm(forms.Form):
         self.fields["zones"].choices = [(str(z.pk), getattr(z, "label", str(z))) for z in zones]
 
 
-class PolicyForm(forms.Form):
-    arrears_days = forms.IntegerField(label=_("车位费逾期停卡天数"), min_value=0, max_value=3660)
-
-
 class GateForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     zone = forms.ChoiceField(label=_("分区"), required=False)
