@@ -6,6 +6,7 @@ Production sets LINLI_SECRET_KEY, LINLI_DEBUG=0 and LINLI_ALLOWED_HOSTS (see doc
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "linli.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linli.core.middleware.ChineseFirstLocaleMiddleware",
+    "linli.core.middleware.NulInQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,7 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "linli.core.password_validation.MinimumLengthValidator"},  # its message in Chinese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -168,6 +170,12 @@ MEDIA_URL = "/media/"
 # body outside files stays small.
 LINLI_MAX_UPLOAD_MB = int(os.environ.get("LINLI_MAX_UPLOAD_MB", "5"))
 LINLI_MAX_IMPORT_MB = int(os.environ.get("LINLI_MAX_IMPORT_MB", "20"))
+# A spreadsheet (a zip) is refused before it is opened when it would expand beyond this many MB or
+# holds more entries than this (DESIGN §5 v1.1); imports parsed inside a web request (meter readings,
+# project progress) take up to LINLI_INLINE_IMPORT_MB, larger files go through a job or a command.
+LINLI_MAX_XLSX_UNCOMPRESSED_MB = int(os.environ.get("LINLI_MAX_XLSX_UNCOMPRESSED_MB", "50"))
+LINLI_MAX_XLSX_ENTRIES = int(os.environ.get("LINLI_MAX_XLSX_ENTRIES", "1000"))
+LINLI_INLINE_IMPORT_MB = int(os.environ.get("LINLI_INLINE_IMPORT_MB", "10"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -179,7 +187,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "linli.core.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # List filters read ids and numbers through linli.core.params; JSON bodies have a depth limit.
+    "DEFAULT_FILTER_BACKENDS": ["linli.core.filters.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["linli.core.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "linli.core.api_errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -224,14 +235,18 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "linli.core.schema.document_errors"],
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-    }
-    if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+# The cache holds the API's login throttle counts (DESIGN §8), so every worker must see the same
+# ones: Redis when REDIS_URL is set (any number of servers); otherwise in production a folder under
+# LINLI_VAR_DIR, which all gunicorn workers of this machine share. Only the single-process
+# development server keeps them in its own memory.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
 
 # Jobs run in a separate consumer (`make run` starts it). SQLite storage needs no server;
 # REDIS_URL switches to Redis for several consumers. Tests run tasks inline.
@@ -262,8 +277,23 @@ LINLI_BILLING_DAY = int(os.environ.get("LINLI_BILLING_DAY", "1"))  # day of the 
 LINLI_BILLING_HOUR = int(os.environ.get("LINLI_BILLING_HOUR", "2"))
 LINLI_DAILY_REVIEW_AT = os.environ.get("LINLI_DAILY_REVIEW_AT", "17:30")  # 日清日审 snapshot time
 LINLI_SERVICE_AUTO_CLOSE_DAYS = int(os.environ.get("LINLI_SERVICE_AUTO_CLOSE_DAYS", "3"))
+# Publicity of a negative-vote maintenance-fund plan, in days (篇三 §三(四)); a value below 7 counts as 7.
+LINLI_FUND_PUBLICITY_MIN_DAYS = int(os.environ.get("LINLI_FUND_PUBLICITY_MIN_DAYS", "7"))
+# The sandbox payment provider confirms payments on a page of Linli with no money moving, so it
+# exists only where that is wanted: on by default with DEBUG, off in production unless set to 1.
+LINLI_PAYMENT_SANDBOX = env_flag("LINLI_PAYMENT_SANDBOX", DEBUG)
 # The sandbox payment provider signs its callbacks with this key (derived from SECRET_KEY if empty).
 LINLI_PAYMENT_SANDBOX_SECRET = os.environ.get("LINLI_PAYMENT_SANDBOX_SECRET", "")
+# How much an online order may pay beyond what the unit owes (its open bills with their late fees),
+# counting the credit the unit already holds. 0 by default: paying online settles bills, and
+# paying ahead is the cashier's business, on a receipt across the counter. A deployment that takes
+# prepayments online sets the amount in yuan (e.g. 3000.00).
+LINLI_PREPAYMENT_CAP = Decimal(os.environ.get("LINLI_PREPAYMENT_CAP", "0"))
+
+# Each link of the audit chain is an HMAC-SHA256 under this key (DESIGN §5 v1.1), kept outside the
+# database so that whoever can write to the database cannot recompute the links. Empty: derived
+# from SECRET_KEY (linli.core.audit.chain_key); `manage.py audit_rekey` moves the chain to a new key.
+LINLI_AUDIT_KEY = os.environ.get("LINLI_AUDIT_KEY", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -279,8 +309,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("LINLI_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("LINLI_HSTS_PRELOAD", True)
 
-# Behind nginx every request comes from the proxy; it passes the client's address in this header
-# (e.g. HTTP_X_REAL_IP), which login throttling then counts. Empty: the socket's peer address.
+# Behind nginx every request comes from the proxy; it sets the client's address in this header
+# (HTTP_X_REAL_IP from $remote_addr), which login throttling (django-axes and the API's throttle)
+# then counts. Empty: the socket's peer address. Never a header the client can choose, such as
+# X-Forwarded-For as the client sent it.
 LINLI_CLIENT_IP_HEADER = os.environ.get("LINLI_CLIENT_IP_HEADER", "")
 
 # Login throttling (DESIGN §8): after AXES_FAILURE_LIMIT wrong passwords for one username from one

@@ -16,4 +16,7 @@ urlpatterns = [
     path("credit/", include("linli.oversight.public_urls")),
     path("", include("linli.web.urls")),
 ]
+handler400 = "linli.core.api.bad_request"
+handler403 = "linli.core.api.permission_denied"
 handler404 = "linli.core.api.page_not_found"
+handler500 = "linli.core.api.server_error"

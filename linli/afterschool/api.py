@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import NotFound
 from linli.core.masking import mask_id_number, mask_phone
+from linli.core.params import parse_id
 from linli.core.tenancy import actor_for
 
 from . import selectors, services
@@ -540,12 +541,12 @@ class HandoverView(APIView):
         duty staff and the school's admins see it whole; a class teacher sees their own class."""
         actor = actor_for(request.user)
         try:
-            school_id = int(request.query_params.get("school", ""))
             date = dt.date.fromisoformat(request.query_params["date"]) if request.query_params.get("date") \
                 else timezone.localdate()
         except ValueError as exc:
             raise NotFound() from exc
-        school = get_object_or_404(selectors.staff_school_list(actor=actor), pk=school_id)
+        school = get_object_or_404(selectors.staff_school_list(actor=actor),
+                                   pk=parse_id(request.query_params.get("school")))
         rows = selectors.handover_rows(actor=actor, school_id=school.pk, date=date)
         if rows is None:
             raise NotFound()

@@ -1,14 +1,13 @@
 """The reports as .xlsx (openpyxl): what the school office keeps in Excel."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from linli.core import exports
 
 
 def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
+    book = exports.workbook()
     sheet = book.active
     sheet.title = title
     sheet.append(header)
@@ -19,9 +18,7 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 14
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return exports.save(book)
 
 
 def participation_xlsx(rows: list[dict]) -> bytes:

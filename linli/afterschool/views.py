@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import LinliError
+from linli.core.params import parse_id
 from linli.core.tenancy import actor_for
 from linli.estates.api import xlsx_response
 from linli.web.forms import ReviewForm, show_error
@@ -552,8 +553,8 @@ def incident_detail(request, incident_id):
 def _report_data(request, school_id):
     actor, school = _admin_school(request, school_id)
     terms = selectors.term_list(actor=actor).filter(school=school)
-    term = terms.filter(pk=request.GET.get("term")).first() if request.GET.get("term", "").isdigit() else None
-    term = term or terms.filter(start_date__lte=timezone.localdate()).first() or terms.first()
+    term_id = parse_id(request.GET.get("term"))
+    term = (terms.filter(pk=term_id).first() if term_id else None) or terms.filter(start_date__lte=timezone.localdate()).first() or terms.first()
     end = min(timezone.localdate(), term.end_date) if term else timezone.localdate()
     period = PeriodForm(request.GET or None, initial={"start": end - dt.timedelta(days=27), "end": end})
     start, end = (period.cleaned_data["start"], period.cleaned_data["end"]) if period.is_valid() else \

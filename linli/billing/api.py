@@ -21,7 +21,9 @@ from rest_framework.views import APIView
 
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import NotFound, ValidationFailed
+from linli.core.filters import FilterSet, IdFilter
 from linli.core.masking import mask_phone
+from linli.core.params import IdSerializerField
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.estates.models import Community
@@ -43,7 +45,7 @@ from .models import (
     PaymentOrder,
 )
 from .periods import parse_period
-from .providers import payment_provider, provider_names
+from .providers import known_provider_names, payment_provider, provider_names
 from .receipts import receipt_pdf
 from .runs import bill_run_create
 
@@ -118,12 +120,15 @@ class LateFeePolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LateFeePolicy
-        fields = ["id", "community", "daily_rate", "grace_days", "enabled"]
+        fields = ["id", "community", "daily_rate", "grace_days", "enabled", "contract_clause"]
+        extra_kwargs = {"contract_clause": {"help_text": "物业服务合同中约定违约金的条款（必填）。"}}
         validators = []
 
 
 class LateFeePolicyViewSet(ServiceViewSet):
-    """The late-fee rule (违约金) of a community: one per community; POST sets it."""
+    """The late-fee rule (违约金) of a community: one per community; POST sets it. Only where the
+    service contract provides a late fee (Civil Code Art. 944): `contract_clause` cites it, and a
+    community has no rule until one is set."""
 
     serializer_class = LateFeePolicySerializer
     filterset_fields = ["community"]
@@ -186,7 +191,10 @@ class BillingRunSerializer(serializers.ModelSerializer):
 
 class BillingRunViewSet(ServiceViewSet):
     """POST bills a community for a period (set-based, atomic). Running it again for the same
-    period bills only units that have no bill yet: otherwise it creates and changes nothing."""
+    period bills only units that have no bill yet: otherwise it creates and changes nothing. The
+    period is at most the month after the current one, and not before the community's first billing
+    month (its units' earliest `billing_start`, when every unit has one): else 400
+    `period_out_of_range`."""
 
     serializer_class = BillingRunSerializer
     filterset_fields = ["community", "period"]
@@ -258,9 +266,9 @@ class BillSerializer(serializers.ModelSerializer):
         return bill.late_fee_waived_at is not None
 
 
-class BillFilter(filters.FilterSet):
-    zone = filters.NumberFilter(field_name="unit__building__zone_id")
-    building = filters.NumberFilter(field_name="unit__building_id")
+class BillFilter(FilterSet):
+    zone = IdFilter(field_name="unit__building__zone_id")
+    building = IdFilter(field_name="unit__building_id")
 
     class Meta:
         model = Bill
@@ -327,7 +335,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         return "void" if payment.is_void else "valid"
 
 
-class PaymentFilter(filters.FilterSet):
+class PaymentFilter(FilterSet):
     date = filters.DateFilter(method="on_date", label="收款日期")
 
     class Meta:
@@ -412,11 +420,14 @@ class PaymentOrderSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["provider"].choices = provider_names()
+        # Whether a provider is available here is the service's to say (400 on `provider`).
+        fields["provider"].choices = known_provider_names()
         return fields
 
     def get_checkout_url(self, order) -> str:
-        if order.status != PaymentOrder.Status.PENDING:
+        # An order of a provider this deployment no longer offers (a sandbox order once the
+        # sandbox is off) cannot be paid any more.
+        if order.status != PaymentOrder.Status.PENDING or order.provider not in provider_names():
             return ""
         url = payment_provider(order.provider).checkout_url(order)
         request = self.context.get("request")
@@ -568,7 +579,7 @@ class CommonSpendingViewSet(ServiceViewSet):
 # Reports ----------------------------------------------------------------------------------
 
 class CollectionQuerySerializer(serializers.Serializer):
-    community = serializers.IntegerField()
+    community = IdSerializerField()
     period = PeriodSerializerField()
 
 

@@ -3,16 +3,16 @@ row is checked first and any bad row rejects the whole file with a row-by-row re
 readings are written set-based in one transaction, with one audit event. Importing the same file
 again updates the readings of that period, so a corrected file simply replaces them."""
 
-import io
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core.audit import audit_record
 from linli.core.errors import ValidationFailed
+from linli.core.exports import xlsx
 from linli.core.tenancy import Actor
 from linli.core.uploads import XLSX, check_upload
 from linli.estates.imports import (
@@ -43,8 +43,12 @@ def _reading(value) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def meter_reading_import(*, actor: Actor, community: Community, period: str, file) -> int:
-    """Import one period's readings; returns how many rows were written."""
+def meter_reading_import(*, actor: Actor, community: Community, period: str, file, in_background: bool = False) -> int:
+    """Import one period's readings; returns how many rows were written.
+
+    The file is read in the caller's process. Inside a web request (the default) that is a worker
+    the site needs, so a file that expands beyond LINLI_INLINE_IMPORT_MB is refused with a pointer
+    to `manage.py import_meter_readings`, which reads up to the general spreadsheet limit."""
     actor.require("billing.configure", community)
     period = str(parse_period(period))
     if file is None:
@@ -56,7 +60,12 @@ def meter_reading_import(*, actor: Actor, community: Community, period: str, fil
     for unit_id, reading in (MeterReading.objects.filter(community=community, period__lt=period)
                              .order_by("unit_id", "period").values_list("unit_id", "reading")):
         previous[unit_id] = reading
-    workbook, sheet = _open_sheet(_read_bytes(file))
+    if in_background:
+        workbook, sheet = _open_sheet(_read_bytes(file))
+    else:
+        workbook, sheet = _open_sheet(_read_bytes(file), max_uncompressed_mb=settings.LINLI_INLINE_IMPORT_MB,
+                                      advice=_("请按楼栋拆成几个文件分别导入，或请管理员在服务器上用 "
+                                               "manage.py import_meter_readings 导入。"))
     errors, readings = [], {}
     try:
         rows = sheet.iter_rows(values_only=True)
@@ -113,12 +122,8 @@ def meter_reading_template(*, community: Community, period: str) -> bytes:
     for unit_id, reading in (MeterReading.objects.filter(community=community, period__lt=period)
                              .order_by("unit_id", "period").values_list("unit_id", "reading")):
         last[unit_id] = reading
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("抄表 %(period)s") % {"period": period})
-    sheet.append(COLUMNS)
-    for unit_id, building, number in (Unit.objects.filter(community=community).order_by("building__name", "number")
-                                      .values_list("id", "building__name", "number")):
-        sheet.append([building, number, last.get(unit_id), None])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = ([building, number, last.get(unit_id), None]
+            for unit_id, building, number in (Unit.objects.filter(community=community)
+                                              .order_by("building__name", "number")
+                                              .values_list("id", "building__name", "number")))
+    return xlsx([(_("抄表 %(period)s") % {"period": period}, COLUMNS, rows)])

@@ -88,12 +88,28 @@ class SandboxProvider(PaymentProvider):
             raise ValidationFailed(code="bad_notification") from exc
 
 
+def _providers() -> dict[str, str]:
+    """The providers of this deployment. The sandbox confirms payments with no money moving, so
+    it is one only when LINLI_PAYMENT_SANDBOX is on (by default only with DEBUG, DESIGN §5 v1.1)."""
+    providers = getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS)
+    if not settings.LINLI_PAYMENT_SANDBOX:
+        providers = {name: path for name, path in providers.items() if name != "sandbox"}
+    return providers
+
+
 def provider_names() -> list[str]:
+    """The providers an order can be paid with here."""
+    return list(_providers())
+
+
+def known_provider_names() -> list[str]:
+    """Every provider an order may name, available here or not: what the API reads and shows
+    (a sandbox order made while the sandbox was on is still listed once it is off)."""
     return list(getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS))
 
 
 def payment_provider(name: str) -> PaymentProvider:
-    providers = getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS)
+    providers = _providers()
     if name not in providers:
         raise NotFound()
     return import_string(providers[name])()

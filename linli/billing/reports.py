@@ -1,6 +1,6 @@
 """Billing reports, aggregated by the database: collection rate by period and zone, arrears by
 zone, building and unit with ageing, the cashier's daily settlement (日结) by method, and billed
-against collected by month. Each can be written to .xlsx.
+against collected by month. The views write each to .xlsx (linli.core.exports).
 
 Collection rate of a period = paid on that period's bills ÷ billed for that period (DESIGN §6);
 `paid` includes credit used, so a prepaid bill counts as collected.
@@ -9,17 +9,14 @@ The aggregates read from the replica when there is one (linli/core/db_router.py)
 daily settlement does not: it is read right after the payments it lists."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, F, Min, Q, Sum, Value, When
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core.db_router import replica_reads
 from linli.core.money import MoneyField
-from linli.estates.imports import _SheetWriter
 from linli.estates.models import Community, Zone
 
 from .models import Bill, Payment
@@ -168,17 +165,3 @@ def daily_settlement(*, community: Community, day: dt.date, cashier_id: int | No
              for key in ("count", "received", "late_fee", "credit", "reversals", "reversed", "net")}
     return {"day": day, "methods": methods, "total": total,
             "payments": payments.select_related("unit", "unit__building", "received_by").order_by("received_at", "id")}
-
-
-# Export ------------------------------------------------------------------------------------
-
-def xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """A workbook of (title, header, rows) sheets; amounts keep two places."""
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = _SheetWriter(workbook, title, header)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

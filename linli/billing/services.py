@@ -7,9 +7,9 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,18 +39,8 @@ from .models import (
     ReceiptCounter,
 )
 from .periods import parse_period
-from .providers import payment_provider
-
-# Sent after a payment or its reversal commits, with `community_id` and `unit_id`: other apps act
-# on what a unit now owes (operations restarts access cards stopped for parking arrears).
-payments_changed = Signal()
-
-
-def _announce_payments_changed(community_id: int, unit_id: int) -> None:
-    # Robust: a receiver that fails is logged, and never turns a recorded payment into an error.
-    transaction.on_commit(lambda: payments_changed.send(sender=Payment, community_id=community_id, unit_id=unit_id),
-                          robust=True)
-
+from .providers import payment_provider, provider_names
+from .selectors import unit_statement
 
 def _same_community(community_id: int, **refs) -> None:
     for field, obj in refs.items():
@@ -125,22 +115,35 @@ def fee_rule_update(*, actor: Actor, fee_rule: FeeRule, changes: dict) -> FeeRul
     return record_update(actor=actor, instance=fee_rule, changes=changes, action="fee_rule.update")
 
 
-def late_fee_policy_set(*, actor: Actor, community: Community, daily_rate, grace_days: int = 30,
-                        enabled: bool = True) -> LateFeePolicy:
+def _contract_clause(value) -> str:
+    """The service-contract clause that provides the late fee: without one there is no late fee
+    to set (Civil Code Art. 944; the seed sets none)."""
+    clause = (value or "").strip()
+    if not clause:
+        raise ValidationFailed(_("只有物业服务合同约定了违约金，才能设置违约金规则；请填写约定违约金的合同条款。"),
+                               code="no_contract_clause", fields={"contract_clause": [_("请填写合同中约定违约金的条款。")]})
+    return clause
+
+
+def late_fee_policy_set(*, actor: Actor, community: Community, daily_rate, contract_clause: str,
+                        grace_days: int = 30, enabled: bool = True) -> LateFeePolicy:
     """The community's late-fee rule (违约金): created, or changed if it exists."""
     actor.require("billing.configure", community)
+    clause = _contract_clause(contract_clause)
     policy = LateFeePolicy.objects.filter(community=community).first()
     if policy is None:
         return record_create(actor=actor, instance=LateFeePolicy(
-            community=community, daily_rate=daily_rate, grace_days=grace_days, enabled=enabled),
-            action="late_fee_policy.create")
-    return record_update(actor=actor, instance=policy, action="late_fee_policy.update",
-                         changes={"daily_rate": daily_rate, "grace_days": grace_days, "enabled": enabled})
+            community=community, daily_rate=daily_rate, grace_days=grace_days, enabled=enabled,
+            contract_clause=clause), action="late_fee_policy.create")
+    return record_update(actor=actor, instance=policy, action="late_fee_policy.update", changes={
+        "daily_rate": daily_rate, "grace_days": grace_days, "enabled": enabled, "contract_clause": clause})
 
 
 def late_fee_policy_update(*, actor: Actor, late_fee_policy: LateFeePolicy, changes: dict) -> LateFeePolicy:
     actor.require("billing.configure", late_fee_policy.community_id)
     changes.pop("community", None)
+    if "contract_clause" in changes:
+        changes["contract_clause"] = _contract_clause(changes["contract_clause"])
     return record_update(actor=actor, instance=late_fee_policy, changes=changes, action="late_fee_policy.update")
 
 
@@ -257,7 +260,6 @@ def payment_record(*, actor: Actor, unit: Unit, amount, method: str, idempotency
         if existing is None:
             raise
         return _replay(existing, unit, amount, method), False
-    _announce_payments_changed(community.pk, unit.pk)
     return payment, True
 
 
@@ -308,7 +310,6 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str) -> Payment:
             "reversal": reversal.pk, "receipt_no": payment.receipt_no, "amount": payment.amount, "reason": reason,
             "credit_taken": taken, "credit_unspent": shortfall,
         })
-    _announce_payments_changed(payment.community_id, payment.unit_id)
     return reversal
 
 
@@ -334,12 +335,33 @@ def _may_pay_for(actor: Actor, unit: Unit) -> bool:
     return unit.pk in actor.own_unit_ids or actor.can("billing.collect", unit.community_id)
 
 
+def online_payment_limit(unit: Unit) -> Decimal:
+    """The most one online order may pay for a unit: what it owes today (open bills with their
+    late fees), plus what may still be paid ahead, LINLI_PREPAYMENT_CAP less the credit the unit
+    already holds. So no order, paid or forged, leaves a unit more credit than the cap."""
+    statement = unit_statement(actor=SystemActor(), unit=unit)
+    headroom = max(money(settings.LINLI_PREPAYMENT_CAP) - statement.credit, Decimal("0.00"))
+    return statement.due + headroom
+
+
+def _check_order_amount(unit: Unit, amount: Decimal) -> None:
+    limit = online_payment_limit(unit)
+    if amount > limit:
+        raise ValidationFailed(
+            _("在线支付金额不能超过应缴金额与可预缴额度之和（%(limit)s 元）。") % {"limit": limit},
+            code="amount_over_limit", fields={"amount": [_("最多可付 %(limit)s 元。") % {"limit": limit}]})
+
+
 def payment_order_create(*, actor: Actor, unit: Unit, amount, provider: str = "sandbox") -> PaymentOrder:
     """Start an online payment; the payer is sent to the provider's checkout address."""
     if not _may_pay_for(actor, unit):
         raise PermissionDenied()
-    payment_provider(provider)
-    order = PaymentOrder(community_id=unit.community_id, unit=unit, amount=_positive_amount(amount), provider=provider,
+    if provider not in provider_names():
+        raise ValidationFailed(_("该支付渠道未开通。"), code="provider_unavailable",
+                               fields={"provider": [_("该支付渠道未开通。")]})
+    amount = _positive_amount(amount)
+    _check_order_amount(unit, amount)
+    order = PaymentOrder(community_id=unit.community_id, unit=unit, amount=amount, provider=provider,
                          out_trade_no=f"LL{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}",
                          created_by=actor.user if actor.is_authenticated else None)
     return record_create(actor=actor, instance=order, action="payment_order.create",
@@ -376,6 +398,9 @@ def sandbox_order_pay(*, actor: Actor, order: PaymentOrder) -> PaymentOrder:
     if order.provider != "sandbox" or not _may_pay_for(actor, order.unit):
         raise NotFound()
     provider = payment_provider("sandbox")
+    # No money moves in the sandbox: checked again when paying, so that several orders each
+    # within the limit when made cannot together credit more than it.
+    _check_order_amount(order.unit, order.amount)
     body, headers = provider.notification_for(order)
     return payment_notification_receive(provider="sandbox", body=body, headers=headers)
 

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import LinliError
+from linli.core.exports import xlsx
 from linli.core.money import MoneyField
+from linli.core.params import parse_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.estates.api import xlsx_response
@@ -30,7 +32,7 @@ from linli.web.context import remember_community
 from linli.web.forms import show_error
 from linli.web.views import _error_text
 
-from . import imports, reports, selectors, services, tasks
+from . import imports, reports, runs, selectors, services, tasks
 from .api import pdf_response
 from .forms import (
     BillFilterForm,
@@ -46,7 +48,7 @@ from .forms import (
 )
 from .models import Bill, BillingRun, CommonSpending, FeeRule, LeaseBill, Payment, PaymentOrder
 from .periods import Period, parse_period
-from .providers import payment_provider
+from .providers import payment_provider, provider_names
 from .receipts import receipt_pdf
 
 PAGE_SIZE = 50
@@ -80,6 +82,14 @@ def _today_period() -> Period:
 
 # Dashboard and billing runs -----------------------------------------------------------------
 
+def _run_form(community) -> PeriodForm:
+    """The period picker of a run, limited to the periods the run accepts (runs.period_bounds)."""
+    first, last = runs.period_bounds(community)
+    form = PeriodForm(initial={"period": str(_today_period())})
+    form.fields["period"].widget.attrs.update({"max": str(last), **({"min": str(first)} if first else {})})
+    return form
+
+
 @login_required
 def dashboard(request, community_id):
     actor, community = _community(request, community_id)
@@ -99,20 +109,28 @@ def dashboard(request, community_id):
         "has_rules": FeeRule.objects.filter(community=community).exists(),
         "can_run": actor.can("billing.run", community),
         "can_configure": actor.can("billing.configure", community),
-        "run_form": PeriodForm(initial={"period": str(current)}),
+        "run_form": _run_form(community) if actor.can("billing.run", community) else None,
     })
 
 
 @login_required
-@require_POST
 def run_start(request, community_id):
+    """A billing run cannot be taken back (DESIGN §8): GET shows what it would bill — the period,
+    the number of bills, their total, the prepayment they would use — computed without writing,
+    and only the POST of that page, with `confirm`, starts it."""
     actor, community = _community(request, community_id, capability="billing.run")
+    period = request.POST.get("period", "") if request.method == "POST" else request.GET.get("period", "")
     try:
-        period = tasks.bill_run_start(actor=actor, community=community, period=request.POST.get("period", ""))
+        if request.method == "POST" and request.POST.get("confirm"):
+            period = tasks.bill_run_start(actor=actor, community=community, period=period)
+            return redirect("billing:run", community.pk, period)
+        preview = runs.bill_run_preview(actor=actor, community=community, period=period)
     except LinliError as exc:
         messages.error(request, _error_text(exc))
         return redirect("billing:dashboard", community.pk)
-    return redirect("billing:run", community.pk, period)
+    if request.method == "POST":
+        return redirect(reverse("billing:run_start", args=[community.pk]) + f"?period={preview.period}")
+    return render(request, "billing/run_confirm.html", {"community": community, "preview": preview})
 
 
 def _run_state(community, period: str) -> dict:
@@ -183,7 +201,8 @@ def fee_rules(request, community_id):
         "community": community, "rules": rules, "form": form, "policy": policy,
         "late_fee_form": LateFeePolicyForm(initial={
             "daily_rate": policy.daily_rate if policy else Decimal("0.0005"),
-            "grace_days": policy.grace_days if policy else 30, "enabled": policy.enabled if policy else True}),
+            "grace_days": policy.grace_days if policy else 30, "enabled": policy.enabled if policy else True,
+            "contract_clause": policy.contract_clause if policy else ""}),
         "meter_form": MeterImportForm(initial={"period": current}),
         "has_metered": any(r.kind == FeeRule.Kind.METERED for r in rules),
         "meter_errors": request.session.pop(METER_ERRORS, None),
@@ -324,8 +343,8 @@ def cashier(request, community_id):
         more = len(units) > UNIT_PICKS
         units = units[:UNIT_PICKS]
     unit = None
-    if request.GET.get("unit", "").isdigit() or request.method == "POST":
-        unit_id = request.POST.get("unit") or request.GET.get("unit")
+    unit_id = parse_id(request.POST.get("unit") or request.GET.get("unit"))
+    if unit_id is not None or request.method == "POST":
         unit = get_object_or_404(estates.unit_list(actor=actor).filter(community=community).prefetch_related(
             Prefetch("ownerships", queryset=Ownership.objects.select_related("owner"))), pk=unit_id)
     statement = selectors.unit_statement(actor=actor, unit=unit) if unit else None
@@ -375,17 +394,27 @@ def payment_receipt(request, payment_id):
 
 
 @login_required
-@require_POST
 def payment_reverse(request, payment_id):
+    """A reversal voids a receipt for good (DESIGN §8): GET says what it will do — the bills that
+    reopen, the prepayment taken back — and only a POST with `confirm` from that page does it."""
     actor = actor_for(request.user)
     payment = get_object_or_404(selectors.payment_list(actor=actor), pk=payment_id)
-    try:
-        services.payment_reverse(actor=actor, payment=payment, reason=request.POST.get("reason", ""))
-    except LinliError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("收据 %(no)s 已冲销作废。") % {"no": payment.receipt_no})
-    return redirect("billing:payment", payment.pk)
+    if not actor.can("billing.reverse", payment.community_id):
+        raise PermissionDenied
+    if payment.kind != Payment.Kind.PAYMENT or payment.is_void:
+        messages.error(request, _("该收款已冲销，或本身是冲销记录。"))
+        return redirect("billing:payment", payment.pk)
+    reason = (request.POST.get("reason") or request.GET.get("reason") or "").strip()
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.payment_reverse(actor=actor, payment=payment, reason=reason)
+        except LinliError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("收据 %(no)s 已冲销作废。") % {"no": payment.receipt_no})
+            return redirect("billing:payment", payment.pk)
+    return render(request, "billing/reverse_confirm.html", {
+        "preview": selectors.payment_reversal_preview(actor=actor, payment=payment), "reason": reason[:200]})
 
 
 # Reports -----------------------------------------------------------------------------------
@@ -414,7 +443,7 @@ def report_arrears(request, community_id):
         data = [[*([r["zone"]] if group == "zone" else [r["zone"], r["building"]] if group == "building"
                    else [r["zone"], r["building"], r["unit"]]), r["units"], r["bills"], r["oldest"],
                  *[r[k] for k in labels], r["total"]] for r in rows]
-        return xlsx_response(reports.xlsx([(_("欠费账龄"), header, data)]),
+        return xlsx_response(xlsx([(_("欠费账龄"), header, data)]),
                              f"{community.name}-欠费账龄-{today:%Y%m%d}.xlsx")
     totals = {key: sum((r[key] for r in rows), Decimal("0.00")) for key in [*labels, "total"]}
     return render(request, "billing/report_arrears.html", {
@@ -441,7 +470,7 @@ def report_collection(request, community_id):
         header = [_("账期"), _("分区"), _("账单数"), _("应收"), _("实收"), _("收缴率(%)")]
         data = [[r["period"], r["zone"], r["bills"], r["billed"], r["collected"], r["rate"]] for r in rows]
         summary = [[p["period"], p["billed"], p["collected"], p["rate"]] for p in periods]
-        return xlsx_response(reports.xlsx([
+        return xlsx_response(xlsx([
             (_("按账期"), [_("账期"), _("应收"), _("实收"), _("收缴率(%)")], summary),
             (_("按账期和分区"), header, data),
         ]), f"{community.name}-收缴率-{first}至{last}.xlsx")
@@ -457,8 +486,7 @@ def report_daily(request, community_id):
         day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = timezone.localdate()
-    cashier_id = request.GET.get("cashier")
-    cashier_id = int(cashier_id) if cashier_id and cashier_id.isdigit() else None
+    cashier_id = parse_id(request.GET.get("cashier"))
     report = reports.daily_settlement(community=community, day=day, cashier_id=cashier_id)
     if request.GET.get("export") == "xlsx":
         header = [_("支付方式"), _("笔数"), _("实收"), _("其中违约金"), _("其中转入预存"), _("冲销笔数"), _("冲销金额"),
@@ -471,7 +499,7 @@ def report_daily(request, community_id):
         detail = [[timezone.localtime(p.received_at).strftime("%H:%M"), p.receipt_no or _("冲销"),
                    f"{p.unit.building.name} {p.unit.number}", p.get_method_display(), p.amount,
                    str(p.received_by or "")] for p in report["payments"]]
-        return xlsx_response(reports.xlsx([
+        return xlsx_response(xlsx([
             (_("日结汇总"), header, rows),
             (_("收款明细"), [_("时间"), _("收据号"), _("房屋"), _("支付方式"), _("金额"), _("经办人")], detail),
         ]), f"{community.name}-日结-{day:%Y%m%d}.xlsx")
@@ -622,7 +650,10 @@ def my_pay(request, unit_id):
 
 @login_required
 def sandbox_checkout(request, out_trade_no):
-    """The sandbox provider's checkout page: confirm, and its server notifies Linli."""
+    """The sandbox provider's checkout page: confirm, and its server notifies Linli. Only where
+    the sandbox is a provider of this deployment (LINLI_PAYMENT_SANDBOX)."""
+    if "sandbox" not in provider_names():
+        raise Http404
     actor = actor_for(request.user)
     order = get_object_or_404(selectors.payment_order_list(actor=actor).select_related("unit__building",
                                                                                        "unit__community__company"),

@@ -11,17 +11,44 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .errors import NotFound
+from .errors import LinliError, NotFound, PermissionDenied, ServerError, refused_request
 from .tenancy import actor_for
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(error: LinliError) -> JsonResponse:
+    """The API's error shape outside DRF: for what Django answers itself under /api/."""
+    fields = {name: [str(message) for message in messages] for name, messages in error.fields.items()}
+    return JsonResponse({"detail": str(error.message), "code": error.code, "fields": fields}, status=error.status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+# Django's handlers: under /api/ every answer of 400 or more is in the API's error shape (DESIGN §5
+# v1.1), also when Django answers before any API view runs; pages keep the HTML meant for people.
+
 def page_not_found(request, exception):
-    """handler404: a URL under /api/ that matches no endpoint (an id that is not a number, say)
-    answers in the API's error shape, not with the HTML page meant for people."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(NotFound.default_message), "code": NotFound.code, "fields": {}},
-                            status=404, json_dumps_params={"ensure_ascii": False})
-    return defaults.page_not_found(request, exception)
+    """handler404: a URL under /api/ that matches no endpoint (an id that is not a number, say)."""
+    return error_response(NotFound()) if _is_api(request) else defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """handler400: Django's refusals of a request (SuspiciousOperation), above all a body beyond
+    DATA_UPLOAD_MAX_MEMORY_SIZE, which is a 413."""
+    if _is_api(request):
+        return error_response(refused_request(exception))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    return error_response(PermissionDenied()) if _is_api(request) else defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """handler500: the failure is logged by Django; the client learns only that it happened."""
+    return error_response(ServerError()) if _is_api(request) else defaults.server_error(request)
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):

@@ -1,6 +1,7 @@
 """The one error hierarchy. Services raise these; the API renders them as
 {"detail", "code", "fields"} and the web views show `message` to the user."""
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +51,36 @@ class DatabaseUnavailable(LinliError):
     status = 503
     code = "database_unavailable"
     default_message = _("数据库暂时无法连接，请稍后重试。")
+
+
+class RequestTooLarge(LinliError):
+    status = 413
+    code = "request_too_large"
+    default_message = _("请求内容过大。")
+
+
+class ServerError(LinliError):
+    """What the API says of an error of ours (handler500): the details stay in the log."""
+
+    status = 500
+    code = "server_error"
+    default_message = _("服务器出错，请稍后重试；问题已记录。")
+
+
+class NulInQuery(SuspiciousOperation):
+    """A NUL character in these query parameters (linli.core.middleware.NulInQueryMiddleware)."""
+
+    def __init__(self, names):
+        self.names = names
+        super().__init__(f"NUL in the query parameters {', '.join(names)}")
+
+
+def refused_request(exception) -> LinliError:
+    """Django's SuspiciousOperation for a request, as an error of the API: a body beyond
+    DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, anything else (too many fields or files, a NUL) a 400."""
+    if isinstance(exception, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exception, NulInQuery):
+        message = _("查询参数中不能含有空字符（NUL）。")
+        return ValidationFailed(message, fields={name: [str(message)] for name in exception.names})
+    return LinliError(_("请求无效。"), code="bad_request")

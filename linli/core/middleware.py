@@ -1,5 +1,6 @@
 import logging
 import sys
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from django.conf import settings
 from django.core.signals import got_request_exception
@@ -10,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from .errors import DatabaseUnavailable
+from .api import bad_request
+from .errors import DatabaseUnavailable, NulInQuery
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -101,3 +103,19 @@ class DatabaseUnavailableMiddleware:
         if database_unreachable(exception):
             return database_unavailable_response(request, exception)
         return None
+
+
+class NulInQueryMiddleware:
+    """A NUL character in the query string is a 400 before any view reads it: no parameter needs
+    one, and PostgreSQL refuses it inside any text, so every search box answered `?q=%00` with a 500.
+    The raw query string is checked, so request.GET is left for the views."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if b"\0" in unquote_to_bytes(query):
+            names = sorted({key for key, value in parse_qsl(query, keep_blank_values=True) if "\0" in key + value})
+            return bad_request(request, NulInQuery(names))
+        return self.get_response(request)

@@ -1,4 +1,4 @@
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -8,13 +8,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
+from linli.core.filters import FilterSet, IdFilter
 from linli.core.masking import mask_id_number, mask_phone
+from linli.core.params import query_id
+from linli.core.parsers import JSONParser
 from linli.core.tenancy import actor_for
 from linli.orgs.selectors import organization_list, user_list
 
@@ -109,8 +112,8 @@ class UnitSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class UnitFilter(filters.FilterSet):
-    zone = filters.NumberFilter(field_name="building__zone_id")
+class UnitFilter(FilterSet):
+    zone = IdFilter(field_name="building__zone_id")
     number = filters.CharFilter(field_name="number")
     q = filters.CharFilter(method="search", label="房号或楼栋")
 
@@ -166,9 +169,9 @@ class OwnerSerializer(PersonalDataMixin, serializers.ModelSerializer):
         validators = []
 
 
-class OwnerFilter(filters.FilterSet):
+class OwnerFilter(FilterSet):
     name = filters.CharFilter(field_name="name", lookup_expr="icontains")
-    unit = filters.NumberFilter(field_name="ownerships__unit")
+    unit = IdFilter(field_name="ownerships__unit")
 
     class Meta:
         model = Owner
@@ -222,8 +225,8 @@ class OwnershipViewSet(mixins.DestroyModelMixin, ServiceViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        community = self.request.query_params.get("community")
-        return qs.filter(unit__community_id=community) if community and community.isdigit() else qs
+        community = query_id(self.request.query_params, "community")
+        return qs.filter(unit__community_id=community) if community else qs
 
     def perform_destroy(self, instance):
         services.ownership_end(actor=self.actor, ownership=instance)
@@ -238,8 +241,8 @@ class ResidentSerializer(PersonalDataMixin, serializers.ModelSerializer):
         read_only_fields = ["user"]
 
 
-class ResidentFilter(filters.FilterSet):
-    community = filters.NumberFilter(field_name="unit__community_id")
+class ResidentFilter(FilterSet):
+    community = IdFilter(field_name="unit__community_id")
 
     class Meta:
         model = Resident

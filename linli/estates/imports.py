@@ -11,7 +11,6 @@ language, so that a file travels between users (and an export can be imported ag
 
 import datetime as dt
 import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,17 +21,16 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from linli.core import exports
 from linli.core.audit import audit_record
 from linli.core.errors import LinliError, ValidationFailed
 from linli.core.masking import mask_id_number, mask_phone
 from linli.core.tenancy import Actor
-from linli.core.uploads import XLSX, check_upload
+from linli.core.uploads import XLSX, check_upload, open_workbook
 
 from . import selectors
 from .models import Building, Community, ImportJob, Owner, Ownership, Unit, Zone
@@ -555,9 +553,12 @@ def _read_bytes(path_or_file) -> bytes:
     return path_or_file.read()
 
 
-def _open_sheet(data: bytes):
+def _open_sheet(data: bytes, *, max_uncompressed_mb: int | None = None, advice: str | None = None):
+    """The units sheet (or the first) of a workbook that passes linli.core.uploads' limits."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data, max_uncompressed_mb=max_uncompressed_mb, advice=advice)
+    except ValidationFailed:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportRejected([{"row": None, "column": "",
                                "message": _("无法读取文件，请使用 .xlsx 格式（可下载模板填写）。")}]) from exc
@@ -729,7 +730,7 @@ AREA_FORMAT, DATE_FORMAT, TEXT_FORMAT = "0.00", "yyyy-mm-dd", "@"
 
 def registry_template() -> bytes:
     """The import template: the 房屋 sheet with example rows, and a 说明 sheet on every column."""
-    workbook = Workbook()
+    workbook = exports.workbook()
     sheet = workbook.active
     sheet.title = UNITS_SHEET
     sheet.append(UNIT_COLUMNS)
@@ -770,9 +771,7 @@ def registry_template() -> bytes:
         notes.append([str(text)])
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["C"].width = 90
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return exports.save(workbook)
 
 
 def _zone_paths(zones) -> dict[int, str]:
@@ -785,33 +784,6 @@ def _zone_paths(zones) -> dict[int, str]:
             current = by_id.get(current.parent_id)
         paths[zone.pk] = "/".join(reversed(names))
     return paths
-
-
-class _SheetWriter:
-    """A write-only sheet with a bold header and typed cells (areas with two places, dates)."""
-
-    def __init__(self, workbook: Workbook, title: str, header: list[str]):
-        self.sheet = workbook.create_sheet(title)
-        self.sheet.append([self._cell(name, font=Font(bold=True)) for name in header])
-
-    def _cell(self, value, number_format=None, font=None):
-        cell = WriteOnlyCell(self.sheet, value)
-        if number_format:
-            cell.number_format = number_format
-        if font:
-            cell.font = font
-        return cell
-
-    def append(self, values: list) -> None:
-        row = []
-        for value in values:
-            if isinstance(value, Decimal):
-                row.append(self._cell(value, AREA_FORMAT))
-            elif isinstance(value, dt.date):
-                row.append(self._cell(value, DATE_FORMAT))
-            else:
-                row.append(value)
-        self.sheet.append(row)
 
 
 def registry_export(*, actor: Actor, community: Community) -> bytes:
@@ -846,12 +818,12 @@ def registry_export(*, actor: Actor, community: Community) -> bytes:
     for unit in units:
         units_in[unit.building_id] = units_in.get(unit.building_id, 0) + 1
 
-    workbook = Workbook(write_only=True)
-    sheet = _SheetWriter(workbook, _("楼栋"), [ZONE, BUILDING, _("层数"), _("建成年份"), _("房屋套数")])
+    workbook = exports.StreamedWorkbook()
+    sheet = workbook.sheet(_("楼栋"), [ZONE, BUILDING, _("层数"), _("建成年份"), _("房屋套数")])
     for b in buildings:
         sheet.append([zones.get(b.zone_id, ""), b.name, b.floors, b.year_built, units_in.get(b.pk, 0)])
 
-    sheet = _SheetWriter(workbook, UNITS_SHEET, UNIT_COLUMNS)
+    sheet = workbook.sheet(UNITS_SHEET, UNIT_COLUMNS)
     for unit in units:
         head = [zones.get(unit.building.zone_id, ""), unit.building.name, unit.number, unit.floor, unit.area,
                 unit.exclusive_area, USAGE_LABELS[unit.usage], unit.occupants, yes_no(unit.low_income),
@@ -861,26 +833,25 @@ def registry_export(*, actor: Actor, community: Community) -> bytes:
                     if owner else [None] * 4)
             sheet.append(head + tail)
 
-    sheet = _SheetWriter(workbook, _("业主"), [_("姓名/名称"), OWNER_KIND, PHONE, ID_NUMBER, _("开发建设单位"),
-                                               _("房屋"), _("已开通账号")])
+    sheet = workbook.sheet(_("业主"), [_("姓名/名称"), OWNER_KIND, PHONE, ID_NUMBER, _("开发建设单位"),
+                                      _("房屋"), _("已开通账号")])
     for owner in selectors.owner_list(actor=actor).filter(community=community).order_by("name", "id"):
         sheet.append([owner.name, KIND_LABELS[owner.kind], phone(owner.phone), id_number(owner.id_number),
                       yes_no(owner.is_developer), "、".join(units_of.get(owner.pk, [])), yes_no(owner.user_id)])
 
-    sheet = _SheetWriter(workbook, _("车位"), [_("车位编号"), ZONE, _("位置"), _("地下车库"), _("使用房屋"),
-                                               _("计费方式"), _("计费起始")])
+    sheet = workbook.sheet(_("车位"), [_("车位编号"), ZONE, _("位置"), _("地下车库"), _("使用房屋"),
+                                      _("计费方式"), _("计费起始")])
     for space in selectors.parking_space_list(actor=actor).filter(community=community).order_by("code"):
         sheet.append([space.code, zones.get(space.zone_id, ""), space.location, yes_no(space.underground),
                       unit_label.get(space.unit_id, ""), space.get_plan_display(), space.plan_start])
 
-    sheet = _SheetWriter(workbook, _("经营用房"), [_("编号"), _("名称"), ZONE, _("面积"), STATUS, _("当前用途")])
+    sheet = workbook.sheet(_("经营用房"), [_("编号"), _("名称"), ZONE, _("面积"), STATUS, _("当前用途")])
     for premises in selectors.premises_list(actor=actor).filter(community=community).order_by("code"):
         sheet.append([premises.code, premises.name, zones.get(premises.zone_id, ""), premises.area,
                       premises.get_status_display(), premises.current_use])
 
-    out = io.BytesIO()
-    workbook.save(out)
+    data = workbook.save()
     with transaction.atomic():
         audit_record(actor=actor, action="registry.export", target=community, community_id=community.pk,
                      data={"units": len(units), "phones_masked": not show_phone, "id_numbers_masked": not show_id})
-    return out.getvalue()
+    return data

@@ -140,3 +140,17 @@ def binding_community_list(*, actor: Actor) -> QuerySet[Community]:
     """Every community, by name only: anyone signed in may ask to be bound to a unit anywhere,
     and a community's name is no secret (it is on the gate)."""
     return Community.objects.only("id", "name").order_by("name", "id")
+
+
+def personal_names(*, community_ids) -> dict[int, set[str]]:
+    """The names of the people of these communities (individual owners, residents), by community.
+    Read for no actor because nothing of it is shown: public free text is masked with it
+    (linli.core.masking.mask_text), so a complaint that names a neighbour does not publish the name."""
+    names: dict[int, set[str]] = {pk: set() for pk in community_ids}
+    for community_id, name in Owner.objects.filter(community_id__in=names, kind=Owner.Kind.PERSON).values_list(
+            "community_id", "name"):
+        names[community_id].add(name)
+    for community_id, name in Resident.objects.filter(unit__community_id__in=names).values_list(
+            "unit__community_id", "name"):
+        names[community_id].add(name)
+    return names

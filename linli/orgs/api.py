@@ -1,5 +1,5 @@
+from django.contrib.auth import logout, update_session_auth_hash
 from django.urls import path
-from django_filters import rest_framework as filters
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,13 +10,14 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from linli.core.api import ScopedPrimaryKeyRelatedField, ServiceViewSet
 from linli.core.errors import PermissionDenied
+from linli.core.filters import FilterSet
 from linli.core.masking import mask_email, mask_phone
 from linli.core.tenancy import actor_for
-from linli.web.auth import LockedOut, lockout_message
+from linli.web.auth import LockedOut, LoginRateThrottle, lockout_message
 
 from . import selectors, services
 from .models import Membership, Organization, Role, User
@@ -30,7 +31,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "parent", "credit_code", "legal_representative", "address", "phone"]
 
 
-class OrganizationFilter(filters.FilterSet):
+class OrganizationFilter(FilterSet):
     class Meta:
         model = Organization
         fields = ["kind", "parent"]
@@ -80,11 +81,22 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserViewSet(ServiceViewSet):
+    """Logins. A new `password` signs the user out everywhere else: every API token of theirs is
+    deleted and their other sessions end (DESIGN §5 v1.1); a user may not change their own
+    `username`, and no username may be confusable with an existing one."""
+
     serializer_class = UserSerializer
     filterset_fields = ["username"]
     selector = selectors.user_list
     create_service = services.user_create
     update_service = services.user_update
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        if request.auth is None and request.data.get("password") and str(kwargs["pk"]) == str(request.user.pk):
+            # Signed in with a session: that one stays, the others end with the old password.
+            update_session_auth_hash(request, User.objects.get(pk=request.user.pk))
+        return response
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -110,7 +122,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return fields
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(FilterSet):
     class Meta:
         model = Membership
         fields = ["user", "organization", "role", "community", "active"]
@@ -139,7 +151,7 @@ class TokenView(ObtainAuthToken):
     An account with a confirmed authenticator also needs its current code (403 "otp_required")."""
 
     serializer_class = TokenRequestSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
@@ -160,10 +172,25 @@ class TokenView(ObtainAuthToken):
         return Response({"token": token.key})
 
 
+class LogoutView(APIView):
+    """POST deletes the caller's API token (DESIGN §5 v1.1): it no longer signs any request in.
+    Signed in with a session instead, that session ends too."""
+
+    @extend_schema(operation_id="auth_logout", request=None, responses={204: None})
+    def post(self, request):
+        services.token_delete(actor=actor_for(request.user), user=request.user)
+        if request.auth is None:
+            logout(request._request)
+        return Response(status=204)
+
+
 # Collected by linli/api_urls.py.
 routes = [
     ("organizations", OrganizationViewSet, "organization"),
     ("users", UserViewSet, "user"),
     ("memberships", MembershipViewSet, "membership"),
 ]
-paths = [path("auth/token/", TokenView.as_view(), name="api-token")]
+paths = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+]

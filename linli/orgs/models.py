@@ -1,8 +1,15 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import TimeStamped
+
+from .usernames import skeleton
+
+# Case folding lengthens a name at most threefold (ΐ → ΐ); longer skeletons are cut, which can
+# only make two very long names count as alike.
+SKELETON_LENGTH = 450
 
 
 class User(AbstractUser):
@@ -15,6 +22,9 @@ class User(AbstractUser):
         "self", verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("创建该账号的经理可以在其入职前看到它，以便分配岗位。"),
     )
+    # What the username looks like (linli.orgs.usernames): kept with it, so that a look-alike of
+    # any existing name is found by one indexed query.
+    username_skeleton = models.CharField(max_length=SKELETON_LENGTH, db_index=True, editable=False, default="")
 
     class Meta:
         ordering = ["id"]
@@ -23,6 +33,25 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.username_skeleton = skeleton(self.username)[:SKELETON_LENGTH]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
+
+    def validate_unique(self, exclude=None):
+        """Unique up to looks: `Admin` or `аdmin` (Cyrillic а) cannot join an existing `admin`.
+        Only a new or changed name is checked: look-alikes from before the check keep working."""
+        super().validate_unique(exclude)
+        if exclude and "username" in exclude:
+            return
+        look = skeleton(self.username)[:SKELETON_LENGTH]
+        alike = User.objects.filter(username_skeleton=look).exclude(pk=self.pk).exists()
+        if alike and not User.objects.filter(pk=self.pk, username=self.username).exists():
+            raise ValidationError({"username": ValidationError(
+                _("该用户名与已有的用户名过于相似，容易混淆，请换一个。"), code="confusable")})
 
 
 class Organization(TimeStamped):

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from linli.core.audit import audit_record
 from linli.core.errors import PermissionDenied, ValidationFailed
@@ -73,14 +74,46 @@ def user_create(*, actor: Actor, username: str, password: str, display_name: str
 def user_update(*, actor: Actor, user: User, changes: dict) -> User:
     if not (actor.is_admin or actor.user.pk == user.pk):
         raise PermissionDenied()
+    if actor.user is not None and actor.user.pk == user.pk and changes.get("username", user.username) != user.username:
+        # A name is how others recognise a person: taking "admin" or a colleague's look-alike
+        # is impersonation. A user who needs a new name asks a platform admin.
+        raise PermissionDenied(_("不能修改自己的用户名；如需更改，请联系平台管理员。"), code="self_rename",
+                               fields={"username": [_("不能修改自己的用户名。")]})
     password = changes.pop("password", None)
-    if password:
+    with transaction.atomic():
+        if password:
+            user_password_change(actor=actor, user=user, password=password)
+        return record_update(actor=actor, instance=user, changes=changes, action="user.update")
+
+
+def user_password_change(*, actor: Actor, user: User, password: str | None) -> User:
+    """A new password (None: password sign-in switched off). It signs the user out everywhere
+    else (DESIGN §5 v1.1): their API tokens are deleted, and every session opened with the old
+    password ends, because Django keeps a digest of the password in each session and refuses a
+    session whose digest no longer matches. The caller keeps their own session with
+    update_session_auth_hash."""
+    if not (actor.is_admin or (actor.user is not None and actor.user.pk == user.pk)):
+        raise PermissionDenied()
+    if password is not None:
         validate_new_password(password, user)
-        with transaction.atomic():
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
             user.set_password(password)
-            user.save(update_fields=["password"])
-            audit_record(actor=actor, action="user.password_change", target=user)
-    return record_update(actor=actor, instance=user, changes=changes, action="user.update")
+        user.save(update_fields=["password"])
+        revoked, _per_model = Token.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="user.password_change", target=user, data={"tokens_deleted": revoked})
+    return user
+
+
+def token_delete(*, actor: Actor, user: User) -> None:
+    """Sign out of the API (POST /api/v1/auth/logout/): the user's token no longer works."""
+    if actor.user is None or actor.user.pk != user.pk:
+        raise PermissionDenied()
+    with transaction.atomic():
+        deleted, _per_model = Token.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="user.logout", target=user, data={"tokens_deleted": deleted})
 
 
 def membership_create(*, actor: Actor, user: User, organization: Organization, role: str, community=None,

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from linli.core.api import ServiceViewSet, scoped
 from linli.core.pagination import Pagination
+from linli.core.params import IdSerializerField, IntegerSerializerField
 from linli.core.tenancy import actor_for
 
 from . import selectors, services
@@ -101,8 +102,8 @@ class CreditRecordViewSet(ServiceViewSet):
 
 
 class ResultQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    jurisdiction = serializers.IntegerField(required=False)
+    year = IntegerSerializerField(min_value=2000, max_value=2100)
+    jurisdiction = IdSerializerField(required=False)
 
 
 RESULT_ROW = inline_serializer("EvaluationResultRow", many=True, fields={

@@ -1,14 +1,14 @@
 """Rankings and statistics as .xlsx (openpyxl): what the regulator's office keeps in Excel."""
 
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core import exports
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list], first: bool = False) -> None:
+
+def _sheet(book, title: str, header: list[str], rows: list[list], first: bool = False) -> None:
     sheet = book.active if first else book.create_sheet()
     sheet.title = title
     sheet.append(header)
@@ -21,12 +21,6 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list], firs
     sheet.freeze_panes = "A2"
 
 
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _decimal(value):
     # Scores kept in a published ranking are JSON strings; Excel needs numbers to sort and sum,
     # and openpyxl writes a Decimal as a number cell.
@@ -34,7 +28,7 @@ def _decimal(value):
 
 
 def rankings_xlsx(rows: list[dict], rankings) -> bytes:
-    book = Workbook()
+    book = exports.workbook()
     labels = {"recommended": _("推荐"), "normal": _("合格"), "failed": _("不及格"), None: _("待评")}
     _sheet(book, _("年度综合考评"), [_("名次"), _("物业服务企业"), _("日常考评(60%)"), _("年度考核(40%)"),
                                    _("综合得分"), _("结果")],
@@ -44,11 +38,11 @@ def rankings_xlsx(rows: list[dict], rankings) -> bytes:
                                _("逾期")],
            [[k.quarter, k.subdistrict.name, row["rank"], row["name"], _decimal(row["score"]), k.submitted_on,
              _("是") if k.late else _("否")] for k in rankings for row in k.rows])
-    return _save(book)
+    return exports.save(book)
 
 
 def statistics_xlsx(hotline: list[dict], inspections, formation: list[dict]) -> bytes:
-    book = Workbook()
+    book = exports.workbook()
     _sheet(book, _("热线统计"), [_("物业服务企业"), _("受理"), _("办结"), _("按时办结率"), _("回访满意率"),
                                _("重复投诉率"), _("督办次数")],
            [[r["company__name"], r["total"], r["resolved"], r["on_time_rate"],
@@ -59,4 +53,4 @@ def statistics_xlsx(hotline: list[dict], inspections, formation: list[dict]) -> 
     _sheet(book, _("业委会组建"), [_("小区"), _("具备组建条件"), _("业委会"), _("合同签订期限"), _("逾期")],
            [[r["community"].name, _("是") if r["eligible"] else _("否"), r["status"], r["deadline"],
              _("是") if r["overdue"] else _("否")] for r in formation])
-    return _save(book)
+    return exports.save(book)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import LinliError, NotFound
+from linli.core.params import parse_id, parse_int
 from linli.core.tenancy import actor_for
 from linli.estates.models import Community
 from linli.orgs.models import Organization
@@ -34,10 +35,9 @@ def _jurisdiction(request, jurisdiction_id):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    """The year asked for, or this year: one that datetime can hold (a date is built from it)."""
+    year = parse_int(request.GET.get("year") or request.POST.get("year"), minimum=dt.MINYEAR, maximum=dt.MAXYEAR)
+    return year or timezone.localdate().year
 
 
 def _context(actor, jurisdiction, tab, **extra):
@@ -90,6 +90,7 @@ def dashboard(request, jurisdiction_id):
              .annotate(n=Count("id"), amount=Sum("amount")))
     fund_labels = dict(FundUsage.Status.choices)
     published, rows = selectors.year_rows(jurisdiction=jurisdiction, year=year)
+    calendar = selectors.ranking_calendar(jurisdiction=jurisdiction, year=year)
     status_labels = dict(EvaluationResult.Status.choices)
     contracts = {"post": sum(1 for r in formation if r["post_contract"]),
                  "overdue": summary["overdue"],
@@ -109,7 +110,9 @@ def dashboard(request, jurisdiction_id):
     return render(request, "oversight/dashboard.html", _context(
         actor, jurisdiction, "dashboard", year=year, communities=communities.count(), companies=companies.count(),
         summary=summary, contracts=contracts, hotline=hotline, charts=charts, published=published,
-        funds_total=sum((r["amount"] or 0) for r in funds)))
+        funds_total=sum((r["amount"] or 0) for r in funds),
+        rankings_flagged=[r for r in calendar if r["overdue"] or r["late"]],
+        rankings_overdue=sum(1 for r in calendar if r["overdue"])))
 
 
 # Evaluation -------------------------------------------------------------------------------
@@ -134,8 +137,8 @@ def evaluation_page(request, jurisdiction_id):
         rankings=rankings, rectify_form=forms.RectifyForm(initial={
             "deadline": timezone.localdate() + dt.timedelta(days=services.RECTIFICATION_DAYS)}),
         annual_form=forms.AnnualAssessmentForm(companies=selectors.company_list(actor=actor), initial={"year": year}),
-        quarter_form=forms.QuarterForm(initial={"quarter": evaluation.quarter_of(timezone.localdate())}),
-        due_dates=[(f"{year}Q{q}", evaluation.ranking_due(f"{year}Q{q}")) for q in range(1, 5)]))
+        quarter_form=forms.QuarterForm(initial={"quarter": evaluation.last_ranked_quarter(timezone.localdate())}),
+        due_dates=[(f"{year}Q{q}", evaluation.ranking_due(f"{year}Q{q}")) for q in evaluation.RANKED_QUARTERS]))
 
 
 @login_required
@@ -214,7 +217,7 @@ def inspection_new(request, jurisdiction_id):
     actor, jurisdiction = _jurisdiction(request, jurisdiction_id)
     communities = selectors.inspectable_community_list(actor=actor).filter(
         id__in=selectors.community_ids_under(jurisdiction.pk), company__isnull=False)
-    community = communities.filter(pk=request.GET.get("community") or 0).first()
+    community = communities.filter(pk=parse_id(request.GET.get("community"))).first()
     if community is None:
         return render(request, "oversight/inspection_pick.html", _context(
             actor, jurisdiction, "evaluation", communities=communities))

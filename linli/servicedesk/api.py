@@ -5,6 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,8 +17,10 @@ from rest_framework.views import APIView
 
 from linli.core.api import FirstRendererNegotiation, ServiceViewSet, scoped
 from linli.core.errors import ValidationFailed
+from linli.core.filters import FilterSet
 from linli.core.masking import mask_phone
 from linli.core.models import InboxMessage
+from linli.core.params import IdSerializerField
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.orgs.models import User
@@ -25,6 +28,8 @@ from linli.orgs.selectors import organization_list
 
 from . import selectors, services
 from .models import (
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     BusinessCalendar,
     Category,
     Channel,
@@ -57,7 +62,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     zone = scoped(estates.zone_list, allow_null=True, required=False)
     category = serializers.CharField(required=False, allow_blank=True, default="", max_length=30,
                                      help_text="分类名称（如“水电”）；留空表示未分类。")
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="",
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False, allow_blank=True, default="",
                                   help_text="留空时取描述的前 30 个字。")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_null=True, default=None,
                                       help_text="业主自己报事为 owner，监管部门转办为 hotline；员工登记默认 phone。")
@@ -83,14 +88,12 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["category"] = instance.category.name if instance.category_id else ""
-        actor = actor_for(self.context["request"].user)
-        own = actor.is_authenticated and instance.requester_id == actor.user.pk
-        if not (own or actor.can("personal.phone", instance.community_id)):
+        if not selectors.shows_requester_phone(actor_for(self.context["request"].user), instance):
             data["requester_phone"] = mask_phone(data["requester_phone"])
         return data
 
 
-class ServiceRequestFilter(filters.FilterSet):
+class ServiceRequestFilter(FilterSet):
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     category = filters.CharFilter(field_name="category__name")
@@ -107,34 +110,34 @@ class RequestEmptySerializer(serializers.Serializer):
 
 
 class RequestAssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(help_text="本小区物业企业在职员工的用户 id")
+    assignee = IdSerializerField(help_text="本小区物业企业在职员工的用户 id")
 
 
 class RequestTeamChoiceSerializer(serializers.Serializer):
-    team = serializers.IntegerField()
+    team = IdSerializerField()
 
 
 class RequestNoteSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     public = serializers.BooleanField(default=True, help_text="业主可见；业主的留言总是可见。")
 
 
 class RequestTextSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class RequestResolveSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class RequestReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class RequestTransferSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-    assignee = serializers.IntegerField(required=False, allow_null=True, default=None)
-    team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+    assignee = IdSerializerField(required=False, allow_null=True, default=None)
+    team = IdSerializerField(required=False, allow_null=True, default=None)
 
 
 class RequestConfirmSerializer(serializers.Serializer):
@@ -144,11 +147,14 @@ class RequestConfirmSerializer(serializers.Serializer):
 
 class RequestVisitSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=ServiceRequest.Satisfaction.choices)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class RequestPhotoUploadSerializer(serializers.Serializer):
-    image = serializers.ListField(child=serializers.FileField(), help_text="JPEG、PNG 或 WebP，每张不超过 5 MB。")
+    # An upload under another name left `image` empty and answered 200 having done nothing.
+    image = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                  error_messages={"empty": _("请在 image 字段中上传照片（可多张）。")},
+                                  help_text="JPEG、PNG 或 WebP，每张不超过 5 MB。")
     stage = serializers.ChoiceField(choices=RequestPhoto.Stage.choices, default=RequestPhoto.Stage.REPORT)
 
 
@@ -423,7 +429,7 @@ class InboxSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InboxFilter(filters.FilterSet):
+class InboxFilter(FilterSet):
     unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="未读")
 
     class Meta:
@@ -467,7 +473,7 @@ class DailyReviewSerializer(serializers.Serializer):
 
 
 class DailyReviewQuery(serializers.Serializer):
-    community = serializers.IntegerField()
+    community = IdSerializerField()
     date = serializers.DateField(required=False)
     live = serializers.BooleanField(required=False, default=False)
 
@@ -495,7 +501,7 @@ class DailyReviewView(APIView):
 class StatsQuery(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    company = serializers.IntegerField(required=False)
+    company = IdSerializerField(required=False)
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:

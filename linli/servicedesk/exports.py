@@ -1,17 +1,16 @@
 """The daily review as .xlsx (property staff live in Excel) and as PDF (for the file and the
 notice board), with reportlab's built-in CJK font like every PDF of the platform."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
+from linli.core import exports
 from linli.core.pdf import BODY, TITLE, build_pdf, grid_style
 
 from .review_sections import review_sections
@@ -44,7 +43,7 @@ def _row(request) -> list[str]:
 
 
 def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
-    workbook = Workbook()
+    workbook = exports.workbook()
     summary = workbook.active
     summary.title = _("汇总")
     summary.append([_("%(community)s 日清日审 %(date)s") % {"community": community.name, "date": review["date"]}])
@@ -70,9 +69,7 @@ def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
             sheet.append(row["cells"])
         for column in sheet.iter_cols(min_row=1, max_row=1):
             sheet.column_dimensions[column[0].column_letter].width = 20
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.save(workbook)
 
 
 def review_pdf(*, community, review: dict, rows: dict) -> bytes:

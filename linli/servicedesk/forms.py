@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Kind, Priority, ServiceRequest
+from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Channel, Kind, Priority, ServiceRequest
 
 PUBLIC_PLACE = ""
 
@@ -26,9 +26,10 @@ class RequestForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     category = forms.ChoiceField(label=_("分类"), required=False)
-    title = forms.CharField(label=_("标题"), max_length=120, required=False,
+    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX_LENGTH, required=False,
                             help_text=_("一句话说明，如“厨房水管漏水”；留空取描述的开头。"))
-    description = forms.CharField(label=_("详细描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(label=_("详细描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                  max_length=TEXT_MAX_LENGTH)
     unit = forms.ChoiceField(label=_("房屋"), required=False)
     building = forms.ChoiceField(label=_("楼栋"), required=False)
     unit_number = forms.CharField(label=_("房号"), max_length=30, required=False)

@@ -6,13 +6,17 @@ keyed by community, like the rest of the platform (DESIGN §9)."""
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import TimeStamped
 
+# Text limits (DESIGN §5 v1.1): everything a request says is shown to staff, the requester and
+# (masked) the public; an 800,000-character description was accepted and served to all of them.
+TITLE_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 2000  # a description, and the text of a note, a reason or a result
 
 class Kind(models.TextChoices):
     REPAIR = "repair", _("报修")
@@ -169,8 +173,9 @@ class ServiceRequest(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="requests")
-    title = models.CharField(_("标题"), max_length=120)
-    description = models.TextField(_("描述"), blank=True)
+    title = models.CharField(_("标题"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("描述"), blank=True, max_length=TEXT_MAX_LENGTH,
+                                   validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
     unit = models.ForeignKey("estates.Unit", verbose_name=_("房屋"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="service_requests")
     zone = models.ForeignKey("estates.Zone", verbose_name=_("分区"), null=True, blank=True, on_delete=models.PROTECT,
@@ -271,7 +276,8 @@ class RequestEvent(models.Model):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
     community = models.ForeignKey("estates.Community", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)
-    text = models.TextField(_("内容"), blank=True)
+    text = models.TextField(_("内容"), blank=True, max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
     public = models.BooleanField(_("业主可见"), default=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")

@@ -3,7 +3,9 @@
 A jurisdiction is a community (`jurisdiction_id` = its `code`); a service is a request kind with
 a category (`service_code` "repair-12"); the agency responsible is the community's company and
 `expected_datetime` is the request's SLA deadline. Reading is public, as the spec has it, so a
-request's address is its building or public place, never a flat number or a person. Posting
+request's address is its building or public place, never a flat number or a person, and its free
+text (description, notes, place) goes out with phone numbers, ID numbers and the names of the
+community's people masked (linli.core.masking.mask_text). Posting
 needs an `api_key` from `manage.py open311_key create NAME`. Errors are the spec's bodies:
 403 for a bad key, 404 for an unknown id or jurisdiction, 400 for a missing parameter."""
 
@@ -18,8 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.core.errors import LinliError
+from linli.core.masking import mask_text
+from linli.core.params import parse_id
 from linli.core.tenancy import SystemActor
 from linli.estates.models import Community
+from linli.estates.selectors import personal_names
 
 from . import services
 from .models import DONE_STATUSES, Category, Channel, Kind, Open311Key, RequestEvent, ServiceRequest
@@ -120,9 +125,9 @@ def service_code(kind: str, category: Category) -> str:
 
 def _service(community: Community, code: str) -> tuple[str, Category]:
     kind, _, category_id = (code or "").partition("-")
-    category = None
-    if kind in Kind.values and category_id.isdigit():
-        category = Category.objects.filter(community=community, pk=int(category_id), active=True).first()
+    category_id, category = parse_id(category_id), None
+    if kind in Kind.values and category_id is not None:
+        category = Category.objects.filter(community=community, pk=category_id, active=True).first()
     if category is None or kind not in category.kind_values():
         raise Open311Error(404, f"service_code {code} not found")
     return kind, category
@@ -149,22 +154,27 @@ def _address(request: ServiceRequest) -> str:
     return request.unit.building.name if request.unit_id else request.location
 
 
-def _request(request: ServiceRequest, notes: dict[int, str]) -> dict:
+def _request(request: ServiceRequest, notes: dict[int, str], names: set[str]) -> dict:
     community = request.community
+    names = names | {request.requester_name, request.requester.display_name if request.requester_id else ""}
+
+    def public(text):
+        return mask_text(text, names=names) if text else text
+
     return {
         "service_request_id": request.pk,
         "status": "closed" if request.status in DONE_STATUSES else "open",
-        "status_notes": notes.get(request.pk),
+        "status_notes": public(notes.get(request.pk)),
         "service_name": f"{request.get_kind_display()} · {request.category.name}" if request.category_id
         else str(request.get_kind_display()),
         "service_code": service_code(request.kind, request.category) if request.category_id else None,
-        "description": request.description or request.title,
+        "description": public(request.description or request.title),
         "agency_responsible": request.company.name if request.company_id else None,
         "service_notice": None,
         "requested_datetime": _iso(request.created_at),
         "updated_datetime": _iso(request.updated_at),
         "expected_datetime": _iso(request.resolve_by),
-        "address": _address(request),
+        "address": public(_address(request)),
         "address_id": None,
         "zipcode": None,
         # Decimals: the JSON renderer writes them as numbers, the XML one as text.
@@ -175,13 +185,14 @@ def _request(request: ServiceRequest, notes: dict[int, str]) -> dict:
 
 
 def _requests(queryset) -> list[dict]:
-    rows = list(queryset.select_related("community", "category", "company", "unit__building"))
+    rows = list(queryset.select_related("community", "category", "company", "unit__building", "requester"))
+    names = personal_names(community_ids={r.community_id for r in rows})
     latest = {}
     for event in (RequestEvent.objects.filter(request__in=[r.pk for r in rows], public=True,
                                               kind__in=[RequestEvent.Kind.NOTE, RequestEvent.Kind.RESOLVE])
                   .order_by("at", "id")):
         latest[event.request_id] = event.text
-    return [_request(r, latest) for r in rows]
+    return [_request(r, latest, names[r.community_id]) for r in rows]
 
 
 def _datetime(params, name) -> dt.datetime | None:
@@ -277,7 +288,7 @@ def request_list(request, fmt):
     queryset = ServiceRequest.objects.filter(community=community).order_by("-created_at", "-id")
     ids = [part.strip() for part in (params.get("service_request_id") or "").split(",") if part.strip()]
     if ids:
-        queryset = queryset.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+        queryset = queryset.filter(pk__in=[pk for pk in map(parse_id, ids) if pk is not None])
     else:
         start, end = _datetime(params, "start_date"), _datetime(params, "end_date")
         if start is None and end is None:
@@ -306,7 +317,9 @@ def request_list(request, fmt):
 @require_GET
 @open311_view
 def request_detail(request, fmt, pk):
-    queryset = ServiceRequest.objects.filter(pk=pk)
+    if parse_id(pk) is None:  # the URL's \d+ also takes other scripts' digits and any length
+        raise Open311Error(404, f"service_request_id {pk} not found")
+    queryset = ServiceRequest.objects.filter(pk=parse_id(pk))
     community = _jurisdiction(request.GET, required=False)
     if community is not None:
         queryset = queryset.filter(community=community)

@@ -8,6 +8,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from linli.core.notify import notify_phone, notify_users
-from linli.core.services import full_clean_or_fail, record_create, record_update
+from linli.core.services import full_clean_or_fail, record_create, record_update, validation_failed_from
 from linli.core.tenancy import Actor, SystemActor
 from linli.core.uploads import CONTENT_TYPES, IMAGES, check_upload
 from linli.estates.models import Community, Unit, Zone
@@ -27,6 +29,7 @@ from . import matching, sla
 from .models import (
     DONE_STATUSES,
     OPEN_STATUSES,
+    TEXT_MAX_LENGTH,
     BusinessCalendar,
     Category,
     Channel,
@@ -129,8 +132,19 @@ def _require_status(request: ServiceRequest, allowed, message=None) -> None:
                        % {"status": request.get_status_display()}, code="invalid_status")
 
 
-def _require_text(value: str, field: str, message) -> str:
+def _text(value: str, field: str) -> str:
+    """Text a person wrote for a request's record (a note, a reason, a result), stripped, within
+    TEXT_MAX_LENGTH characters, refused on `field` with the message model validation gives."""
     value = (value or "").strip()
+    try:
+        MaxLengthValidator(TEXT_MAX_LENGTH)(value)
+    except DjangoValidationError as exc:
+        raise validation_failed_from(DjangoValidationError({field: exc.messages})) from exc
+    return value
+
+
+def _require_text(value: str, field: str, message) -> str:
+    value = _text(value, field)
     if not value:
         raise ValidationFailed(message, fields={field: [message]})
     return value
@@ -624,7 +638,7 @@ def request_resume(*, actor: Actor, service_request: ServiceRequest, text: str =
         _require_status(request, [Status.ON_HOLD])
         _end_hold(request, timezone.now())
         request.status = Status.IN_PROGRESS
-        _event(actor, request, RequestEvent.Kind.RESUME, (text or "").strip() or _("恢复处理。"))
+        _event(actor, request, RequestEvent.Kind.RESUME, _text(text, "text") or _("恢复处理。"))
         _save(actor, request, "resume", ["status", "hold_started_at", "hold_seconds", "resolve_by"],
               {"resolve_by": request.resolve_by})
     return request
@@ -772,7 +786,7 @@ def request_urge(*, actor: Actor, service_request: ServiceRequest, text: str = "
         _require_status(request, OPEN_STATUSES, _("只能督办未办结的工单。"))
         request.urge_count += 1
         request.last_urged_at = timezone.now()
-        text = (text or "").strip() or _("请尽快办理。")
+        text = _text(text, "text") or _("请尽快办理。")
         _event(actor, request, RequestEvent.Kind.URGE, _("第 %(n)s 次督办：%(text)s") % {"n": request.urge_count,
                                                                                   "text": text})
         _save(actor, request, "urge", ["urge_count", "last_urged_at"], {"text": text})
@@ -795,7 +809,7 @@ def request_visit(*, actor: Actor, service_request: ServiceRequest, satisfaction
         _require_status(request, DONE_STATUSES, _("工单办结后才能回访。"))
         request.satisfaction, request.visited_at = satisfaction, timezone.now()
         label = ServiceRequest.Satisfaction(satisfaction).label
-        _event(actor, request, RequestEvent.Kind.VISIT, f"{label}。{(text or '').strip()}")
+        _event(actor, request, RequestEvent.Kind.VISIT, f"{label}。{_text(text, 'text')}")
         _save(actor, request, "visit", ["satisfaction", "visited_at"], {"satisfaction": satisfaction})
     if satisfaction == ServiceRequest.Satisfaction.UNSATISFIED:
         transaction.on_commit(lambda: _notify_staff(request.community_id, {Role.MANAGER}, url=request_url(request),

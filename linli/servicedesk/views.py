@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.db_router import reads_from_replica
 from linli.core.errors import LinliError, ValidationFailed
+from linli.core.params import filter_by_id, parse_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.web.context import remember_community
@@ -67,7 +68,7 @@ def _filter_requests(qs, params, actor):
         qs = qs.filter(assignee=actor.user)
     for term in (params.get("q") or "").split():
         qs = qs.filter(Q(title__icontains=term) | Q(location__icontains=term) | Q(description__icontains=term)
-                       | (Q(pk=int(term)) if term.isdigit() else Q()))
+                       | (Q(pk=parse_id(term)) if parse_id(term) else Q()))
     return qs.order_by("-created_at", "-id"), status
 
 
@@ -203,7 +204,7 @@ def request_detail(request, pk):
         "is_requester": services.is_requester(actor, obj),
         "can_urge": actor.can("servicedesk.hotline", cid) and obj.status in OPEN_STATUSES,
         "can_visit": (actor.can("servicedesk.hotline", cid) or can_dispatch) and not obj.is_open,
-        "can_phone": actor.can("personal.phone", cid) or obj.requester_id == request.user.pk,
+        "can_phone": selectors.shows_requester_phone(actor, obj),
         "workers": selectors.worker_choices(actor=actor, community=obj.community) if can_dispatch else [],
         "teams": selectors.team_list(actor=actor).filter(community_id=cid) if can_dispatch else [],
         "satisfactions": ServiceRequest.Satisfaction.choices,
@@ -381,13 +382,12 @@ def hotline(request):
     communities = selectors.hotline_community_list(actor=actor)
     if not communities.exists():
         raise PermissionDenied
-    if request.GET.get("new") and communities.filter(pk=request.GET.get("c") or None).exists():
-        return redirect("servicedesk:request_new", int(request.GET["c"]))
+    if request.GET.get("new") and communities.filter(pk=parse_id(request.GET.get("c"))).exists():
+        return redirect("servicedesk:request_new", parse_id(request.GET["c"]))
     params = request.GET.copy()
     params.setdefault("hotline", "1" if "status" not in request.GET else "")
     qs = selectors.service_request_list(actor=actor).filter(community__in=communities)
-    if (request.GET.get("community") or "").isdigit():
-        qs = qs.filter(community_id=int(request.GET["community"]))
+    qs = filter_by_id(qs, "community_id", request.GET.get("community"))
     qs, status = _filter_requests(qs, params, actor)
     today = timezone.localdate()
     return render(request, "servicedesk/hotline.html", {

@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 
 from linli.core.audit import audit_record
 from linli.core.errors import LinliError
@@ -46,6 +48,20 @@ def client_ip(request) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+class LoginRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, counted per client address as the trusted proxy reports it
+    (client_ip). DRF's own key is X-Forwarded-For as the client sent it, so a client that
+    rotates that header is never throttled. The counts live in the default cache, which
+    production shares between workers (settings.CACHES). The rate is read from the settings
+    when used, as every other setting is (DRF's class copies them once, at import)."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
 
 # Second factor -----------------------------------------------------------------------------

@@ -119,8 +119,10 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
             groups += module.extra_groups(actor)
     if actor.is_admin:
         groups.append(NavGroup(_("平台"), [NavItem(_("系统管理"), reverse("admin:index"), ())]))
+    account = [NavItem(_("修改密码"), reverse("web:password_change"), ("password_change",))]
     if offers_second_factor(actor):
-        groups.append(NavGroup(_("账号"), [NavItem(_("登录安全"), reverse("web:otp_setup"), ("otp_setup",))]))
+        account.append(NavItem(_("登录安全"), reverse("web:otp_setup"), ("otp_setup",)))
+    groups.append(NavGroup(_("账号"), account))
     return groups
 
 

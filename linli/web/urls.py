@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("login/code/", views.otp_verify, name="otp_verify"),
     path("account/second-factor/", views.otp_setup, name="otp_setup"),
+    path("account/password/", views.password_change, name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/", views.activate, name="activate"),
     path("communities/", views.community_list, name="community_list"),

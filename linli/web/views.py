@@ -7,7 +7,8 @@ LinliError is shown on the page in the user's language."""
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from linli.core.tenancy import actor_for
 from linli.core.uploads import CONTENT_TYPES, sniff
 from linli.estates import selectors, services
 from linli.estates.models import BindingRequest, Ownership, Resident, Unit
+from linli.orgs.services import user_password_change
 
 from .auth import (
     confirmed_device,
@@ -80,7 +82,9 @@ def _error_text(exc: LinliError) -> str:
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path of this site only: redirect() takes a bare word ("99999") for the name of a view.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
 
@@ -152,6 +156,28 @@ def otp_setup(request):
     return render(request, "web/otp_setup.html", {
         "form": form, "uri": uri, "qr": mark_safe(qr_svg(uri)),  # noqa: S308 (SVG drawn by reportlab from our URI)
         "secret": uri.split("secret=")[1].split("&")[0],
+    })
+
+
+@login_required
+@never_cache
+def password_change(request):
+    """Everyone changes their own password here, with the current one. The other sessions and
+    every API token of the user end (DESIGN §5 v1.1); this session stays signed in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_password_change(actor=actor_for(request.user), user=request.user,
+                                        password=form.cleaned_data["new_password1"])
+        except LinliError as exc:
+            show_error(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改。其他设备上的登录和接口令牌已全部失效。"))
+            return redirect("web:home")
+    return render(request, "web/form_page.html", {
+        "form": form, "title": _("修改密码"), "back": reverse("web:home"), "submit_label": _("修改密码"),
+        "intro": _("修改后，其他设备上的登录和接口令牌都会失效，需要用新密码重新登录。"),
     })
 
 

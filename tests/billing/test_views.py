@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.billing.models import Bill, CommonSpending, FeeRule, LateFeePolicy, LeaseBill, Payment, PaymentOrder
+from linli.billing.periods import Period
 from linli.billing.runs import bill_run_create
 from linli.billing.services import lease_create
 from linli.core.models import AuditEvent
@@ -62,7 +64,7 @@ def test_a_cashier_may_not_open_the_fee_rules(billed, login):
 
 def test_the_run_button_bills_the_period_and_shows_the_result(world, login):
     client = login(world.tenant.user("finance"))
-    response = client.post(url("run_start", world.community.pk), {"period": "2026-03"}, follow=True)
+    response = client.post(url("run_start", world.community.pk), {"period": "2026-03", "confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == url("run", world.community.pk, "2026-03")
     page = response.content.decode()
     assert "计费完成" in page and "867.72" in page
@@ -73,13 +75,38 @@ def test_the_run_progress_panel_polls_until_done(world, login):
     client = login(world.tenant.user("finance"))
     before = client.get(url("run_progress", world.community.pk, "2026-05")).content.decode()
     assert "该账期尚未计费" in before and "hx-get" not in before
-    client.post(url("run_start", world.community.pk), {"period": "2026-05"})
+    client.post(url("run_start", world.community.pk), {"period": "2026-05", "confirm": "1"})
     assert "计费完成" in client.get(url("run_progress", world.community.pk, "2026-05")).content.decode()
 
 
+def test_the_run_page_shows_period_count_and_total_before_billing(world, login):
+    client = login(world.tenant.user("finance"))
+    page = client.get(url("run_start", world.community.pk), {"period": "2026-03"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "确认生成 2026-03 的 6 张账单" in text and "867.72 元" in text
+    assert not Bill.objects.exists()  # the preview writes nothing
+
+
+def test_the_run_waits_for_its_confirmation(world, login):
+    client = login(world.tenant.user("finance"))
+    response = client.post(url("run_start", world.community.pk), {"period": "2026-03"})
+    assert response.status_code == 302 and response["Location"].endswith("?period=2026-03")
+    assert not Bill.objects.exists()
+
+
+def test_the_run_page_refuses_a_period_beyond_next_month_in_chinese(world, login):
+    client = login(world.tenant.user("finance"))
+    too_late = str(Period.of(timezone.localdate()).shift(2))
+    shown = client.get(url("run_start", world.community.pk), {"period": too_late}, follow=True).content.decode()
+    assert f"账期 {too_late} 太晚" in shown
+    client.post(url("run_start", world.community.pk), {"period": too_late, "confirm": "1"})
+    assert not Bill.objects.exists()
+
+
 def test_a_run_without_rules_says_why(tenant, login):
-    response = login(tenant.user("manager")).post(url("run_start", tenant.community.pk), {"period": "2026-03"},
-                                                  follow=True)
+    response = login(tenant.user("manager")).get(url("run_start", tenant.community.pk), {"period": "2026-03"},
+                                                 follow=True)
     assert "没有生效的收费标准" in response.content.decode()
 
 
@@ -126,15 +153,35 @@ def test_finance_reverses_a_payment_from_its_page(billed, login):
     cashier.post(url("cashier", billed.community.pk), {"unit": billed.units["u7"].pk, "amount": "10.00",
                                                        "method": "cash", "key": "k"})
     payment = Payment.objects.get()
-    assert "冲销并作废收据" not in cashier.get(url("payment", payment.pk)).content.decode()
+    assert url("reverse", payment.pk) not in cashier.get(url("payment", payment.pk)).content.decode()
     finance = login(billed.tenant.user("finance"))
-    finance.post(url("reverse", payment.pk), {"reason": "收错房屋"})
+    finance.post(url("reverse", payment.pk), {"reason": "收错房屋", "confirm": "1"})
     payment.refresh_from_db()
     assert payment.is_void and payment.reversal.reason == "收错房屋"
 
 
+def test_a_reversal_says_what_it_will_do_and_waits_for_confirmation(billed, login):
+    cashier = login(billed.tenant.user("cashier"))
+    cashier.post(url("cashier", billed.community.pk), {"unit": billed.units["u7"].pk, "amount": "70.00",
+                                                       "method": "cash", "key": "k"})
+    payment = Payment.objects.get()  # settles March's and April's 33.51 each, leaves 2.98 as credit
+    finance = login(billed.tenant.user("finance"))
+    page = finance.get(url("reverse", payment.pk), {"reason": "收错房屋"}).content.decode()
+    assert f"收据 {payment.receipt_no} 作废" in page
+    assert "2026-03 账单恢复未结清 33.51 元" in page and "2026-04 账单恢复未结清 33.51 元" in page
+    assert "从该户预存款中收回 2.98 元" in page
+    assert 'value="收错房屋"' in page
+    finance.post(url("reverse", payment.pk), {"reason": "收错房屋"})  # the form without its confirmation
+    payment.refresh_from_db()
+    assert not payment.is_void
+    finance.post(url("reverse", payment.pk), {"reason": "收错房屋", "confirm": "1"})
+    payment.refresh_from_db()
+    assert payment.is_void
+
+
 def test_a_manager_waives_a_late_fee_on_the_account_page(billed, login):
-    LateFeePolicy.objects.create(community=billed.community, daily_rate=D("0.0005"), grace_days=0)
+    LateFeePolicy.objects.create(community=billed.community, daily_rate=D("0.0005"), grace_days=0,
+                                 contract_clause="物业服务合同第十二条")
     client = login(billed.tenant.user("manager"))
     bill = Bill.objects.get(unit=billed.units["u1"], period="2026-03")
     assert "减免原因" in client.get(url("account", billed.units["u1"].pk)).content.decode()

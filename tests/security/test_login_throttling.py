@@ -1,15 +1,22 @@
 """Login throttling by django-axes (DESIGN §8): a username+address pair is locked after
 AXES_FAILURE_LIMIT wrong passwords, refused even with the right one, and free again after the
-cool-off. On the login page and on the API token endpoint, with a Chinese message."""
+cool-off. On the login page and on the API token endpoint, with a Chinese message. And the token
+endpoint's rate limit, counted per address as the trusted proxy reports it."""
 
 import datetime as dt
+import re
+import secrets
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
+from tests.security.test_deploy_check import PRODUCTION, run
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -130,3 +137,53 @@ def test_behind_the_proxy_the_forwarded_address_is_counted(client, user, limit, 
     other_client = client.post(reverse("web:login"), {"username": "zhang-san", "password": f.DEFAULT_PASSWORD},
                                REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.10")
     assert other_client.status_code == 302
+
+
+# The API's rate limit per address (issue 14 item 7) ------------------------------------------
+
+@pytest.fixture
+def rate(settings):
+    """The production rate of the token endpoint (the suite's settings raise it), fresh counts."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "10/min"}}
+    cache.clear()
+    yield 10
+    cache.clear()
+
+
+def token_attempt(client, **headers):
+    # The right password: django-axes counts failures, so only the rate limit can answer 429.
+    return client.post(TOKEN_URL, {"username": "zhang-san", "password": f.DEFAULT_PASSWORD},
+                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans", **headers)
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_api_login_throttle(client, user, rate):
+    answers = [token_attempt(client, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+               for i in range(30)]
+    assert [r.status_code for r in answers[:rate]] == [200] * rate
+    assert {r.status_code for r in answers[rate:]} == {429}
+    assert answers[-1].json()["code"] == "throttled" and set(answers[-1].json()) == {"detail", "code", "fields"}
+
+
+def test_behind_the_proxy_the_api_throttle_counts_the_address_the_proxy_sets(client, user, rate, settings):
+    settings.LINLI_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    for _ in range(rate):
+        assert token_attempt(client, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9").status_code == 200
+    assert token_attempt(client, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9").status_code == 429
+    assert token_attempt(client, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.10").status_code == 200
+
+
+def test_the_shipped_nginx_sets_the_address_headers_from_the_connection_only():
+    template = (Path(django_settings.BASE_DIR) / "deploy" / "nginx.conf.template").read_text()
+    headers = dict(re.findall(r"proxy_set_header\s+(X-Real-IP|X-Forwarded-For)\s+(\S+);", template))
+    assert headers == {"X-Real-IP": "$remote_addr", "X-Forwarded-For": "$remote_addr"}
+    assert "$http_x_forwarded_for" not in template and "$proxy_add_x_forwarded_for" not in template
+
+
+def test_production_keeps_the_throttle_counts_where_every_worker_sees_them(tmp_path):
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])")
+    production = {**PRODUCTION, "LINLI_SECRET_KEY": secrets.token_urlsafe(50), "LINLI_VAR_DIR": str(tmp_path)}
+    answers = [run(["-c", code], env) for env in (
+        production, {**production, "REDIS_URL": "redis://127.0.0.1:6379/0"}, {"LINLI_VAR_DIR": str(tmp_path)})]
+    assert [a.stdout.strip() for a in answers] == ["FileBasedCache", "RedisCache", "LocMemCache"], \
+        "".join(a.stderr for a in answers)

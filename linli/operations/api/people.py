@@ -7,12 +7,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linli.core.api import ServiceViewSet, scoped
 from linli.core.masking import mask_phone
+from linli.core.params import parse_id
+from linli.core.parsers import JSONParser
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.core.errors import NotFound
@@ -201,11 +203,7 @@ class HeadcountView(APIView):
     def get(self, request):
         """Planned headcount (编制) against actual (active staff records), per position and per team."""
         actor = actor_for(request.user)
-        try:
-            community_id = int(request.query_params.get("community", ""))
-        except ValueError:
-            community_id = 0
-        community = _community(actor, community_id)
+        community = _community(actor, parse_id(request.query_params.get("community")) or 0)
         if not (actor.is_admin or community.pk in staff_selectors.community_ids(actor)):
             raise NotFound()
         return Response(HeadcountSerializer(staff_selectors.headcount(actor=actor, community=community)).data)

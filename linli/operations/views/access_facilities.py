@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.billing.reports import xlsx
 from linli.core.errors import LinliError
+from linli.core.exports import xlsx
+from linli.core.params import filter_by_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.estates.api import xlsx_response
@@ -50,8 +51,7 @@ def _filtered_assets(actor, community, params):
         assets = assets.filter(kind=params["kind"])
     if params.get("status") in Asset.Status.values:
         assets = assets.filter(status=params["status"])
-    if (params.get("zone") or "").isdigit():
-        assets = assets.filter(zone_id=params["zone"])
+    assets = filter_by_id(assets, "zone_id", params.get("zone"))
     for term in (params.get("q") or "").split():
         assets = assets.filter(Q(code__icontains=term) | Q(name__icontains=term) | Q(location__icontains=term))
     return assets.order_by("kind", "code")
@@ -231,8 +231,7 @@ def _project_context(actor, project, params, forms):
     rows = selectors.project_unit_list(actor=actor).filter(project=project)
     if params.get("status") in ProjectUnit.Status.values:
         rows = rows.filter(status=params["status"])
-    if (params.get("building") or "").isdigit():
-        rows = rows.filter(unit__building_id=params["building"])
+    rows = filter_by_id(rows, "unit__building_id", params.get("building"))
     page = Paginator(rows.order_by("unit__building__name", "unit__number"), PAGE_SIZE).get_page(params.get("page"))
     progress = selectors.project_progress(project=project)
     funding = selectors.project_funding_summary(project=project)

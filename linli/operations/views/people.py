@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.errors import LinliError
 from linli.core.masking import mask_phone
+from linli.core.params import filter_by_id, parse_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 from linli.orgs.models import User
@@ -207,8 +208,7 @@ def staff_list(request, community_id):
     elif status == "left":
         qs = qs.filter(active=False)
     team_id = request.GET.get("team", "")
-    if team_id.isdigit():
-        qs = qs.filter(team_id=int(team_id))
+    qs = filter_by_id(qs, "team_id", team_id)
     for term in (request.GET.get("q") or "").split():
         qs = qs.filter(Q(name__icontains=term) | Q(position__name__icontains=term) | Q(team__name__icontains=term))
     members = list(qs)
@@ -667,8 +667,8 @@ def env_task_photo(request, task_id):
 def inspection_new(request, community_id):
     actor, community = _community(request, community_id, "operations.manage")
     task = None
-    task_id = request.GET.get("task") or request.POST.get("task")
-    if task_id and str(task_id).isdigit():
+    task_id = parse_id(request.GET.get("task") or request.POST.get("task"))
+    if task_id:
         task = get_object_or_404(env_selectors.env_task_list(actor=actor).filter(community=community), pk=task_id)
     items = list(task.template.checklist) if task else []
     items = items or [_("路面无杂物"), _("绿化带无垃圾"), _("垃圾桶已清运")]

@@ -2,12 +2,10 @@
 "personal.phone"), the week's roster and a route's checkpoint QR codes as PDF, in reportlab's
 built-in CJK font like every PDF of the platform."""
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -16,6 +14,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from linli.core import exports
 from linli.core.masking import mask_phone
 from linli.core.pdf import BODY, FONT, TITLE, build_pdf, grid_style
 
@@ -23,7 +22,7 @@ WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
 
 
 def staff_xlsx(*, community, members, show_phones: bool) -> bytes:
-    workbook = Workbook()
+    workbook = exports.workbook()
     sheet = workbook.active
     sheet.title = _("员工档案")
     sheet.append([_("姓名"), _("岗位"), _("条线"), _("班组"), _("分区"), _("手机号"), _("入职日期"), _("离职日期"),
@@ -37,9 +36,7 @@ def staff_xlsx(*, community, members, show_phones: bool) -> bytes:
                       _("是") if m.active else _("否")])
     for column, width in zip("ABCDEFGHI", (10, 14, 10, 16, 10, 14, 12, 12, 6)):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.save(workbook)
 
 
 def roster_pdf(*, community, week: dict) -> bytes:
