@@ -51,13 +51,14 @@ def owner_of_community(community, owner) -> tuple[bool, str]:
 
 def full_civil_capacity(community, owner, today: dt.date | None = None) -> tuple[bool, str]:
     """A natural person of full age by the registered resident ID number (its birth date). An
-    organisation stands through its representative, nominated in person; an owner without a
-    valid ID number on record cannot be checked, so does not pass until the registry has it."""
+    organisation stands through its representative, nominated in person. An owner without a valid
+    ID number on record is not refused (the contract's owners need no ID number, DESIGN §5): the
+    outcome says it is unverified, and the ballot shows that to every voter."""
     if owner.kind != "person":
         return False, _("单位业主须由其产权人代表以本人名义参选。")
     number = (owner.id_number or "").strip()
     if not ric.is_valid(number):
-        return False, _("未登记有效的居民身份证号码，无法核实民事行为能力。")
+        return True, _("未登记有效的居民身份证号码，民事行为能力未核实。")
     born, today = ric.get_birth_date(number), today or timezone.localdate()
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age < ADULT_AGE:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
+from linli.core.models import AuditEvent
 from linli.core.tenancy import Actor
 from linli.governance import eligibility, services
 from linli.governance.models import Candidate, CommitteeMember, Election
@@ -123,10 +124,13 @@ def test_full_civil_capacity_is_checked_at_nomination_by_default(town):
         owner.save()
     e = election(town)
     assert e.conditions == ["full_civil_capacity"]
-    for owner, reason in ((minor, "未满十八周岁"), (unknown, "身份证号码"), (firm, "产权人代表")):
+    for owner, reason in ((minor, "未满十八周岁"), (firm, "产权人代表")):
         with pytest.raises(ValidationFailed) as refused:
             nominate(town, e, [owner])
         assert refused.value.code == "ineligible" and reason in refused.value.fields["owner"][0]
+    assert eligibility.full_civil_capacity(town.community, unknown) == (
+        True, "未登记有效的居民身份证号码，民事行为能力未核实。")
+    assert nominate(town, e, [unknown])
 
 
 def test_eighteen_years_old_on_the_day_has_full_capacity_and_the_day_before_not(town):
@@ -172,14 +176,22 @@ def test_an_owner_may_nominate_themself_only(town):
         services.candidate_nominate(actor=Actor(me.user), election=e, owner=other, nominated_by="self")
 
 
-def test_nobody_enters_a_self_nomination_for_someone_else(town, admin_user):
+def test_the_committee_cannot_enter_a_self_nomination_for_someone_else(town):
     other = town.owner("100")
     e = election(town)
-    for actor in (Actor(admin_user), town.committee):
-        with pytest.raises(PermissionDenied) as refused:
-            services.candidate_nominate(actor=actor, election=e, owner=other, nominated_by="self")
-        assert refused.value.code == "not_self"
+    with pytest.raises(PermissionDenied) as refused:
+        services.candidate_nominate(actor=town.committee, election=e, owner=other, nominated_by="self")
+    assert refused.value.code == "not_self"
     assert not e.candidates.exists()
+
+
+def test_the_platform_admin_records_an_owners_signed_self_nomination(town, admin_user):
+    other = town.owner("100")
+    e = election(town)
+    entered = services.candidate_nominate(actor=Actor(admin_user), election=e, owner=other, nominated_by="self")
+    assert entered.nominated_by == Candidate.Channel.SELF
+    event = AuditEvent.objects.filter(target_type__endswith="candidate", target_id=str(entered.pk)).latest("id")
+    assert event.actor_id == admin_user.pk
 
 
 def test_a_joint_nomination_needs_two_owners(town):

@@ -108,9 +108,11 @@ def candidate_nominate(*, actor: Actor, election: Election, owner: Owner, nomina
     representatives, owners jointly, or the owner themself. The preparation group or the committee
     enters nominations; an owner may put themself forward."""
     if nominated_by == Candidate.Channel.SELF:
-        # 自荐 is the owner's own act (篇四 §一.6(4)): nobody — a teller, the committee, the platform —
-        # puts an owner forward "by themself".
-        if owner.pk not in actor.owner_ids:
+        # 自荐 is the owner's own act (篇四 §一.6(4)): neither the committee nor the company nor a
+        # regulator puts an owner forward "by themself". The platform admin alone may record an
+        # owner's signed self-nomination form, as outside clients of the public contract do (DESIGN §5);
+        # the audit event names who entered it.
+        if owner.pk not in actor.owner_ids and not actor.is_admin:
             raise PermissionDenied(_("自荐须由业主本人提出。"), code="not_self")
     else:
         require_run(actor, election.community_id)
