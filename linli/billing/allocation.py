@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from linli.core.money import CENT, money
 
-from .periods import parse_period
+from linli.core.dates import parse_period
 
 
 def overdue_days(policy, period: str, on: dt.date) -> int:

@@ -44,7 +44,7 @@ from .models import (
     Payment,
     PaymentOrder,
 )
-from .periods import parse_period
+from linli.core.dates import parse_period
 from .providers import known_provider_names, payment_provider, provider_names
 from .receipts import receipt_pdf
 from .runs import bill_run_create

@@ -38,7 +38,7 @@ from .models import (
     Payment,
     ReceiptCounter,
 )
-from .periods import Period
+from linli.core.dates import Period
 from .runs import bill_run_create
 from .services import receipt_number
 

@@ -24,7 +24,7 @@ from linli.estates.imports import (
 from linli.estates.models import Community, Unit
 
 from .models import MeterReading
-from .periods import parse_period
+from linli.core.dates import parse_period
 
 BUILDING, NUMBER, PREVIOUS, READING = "楼栋", "房号", "上次读数", "本次读数"
 COLUMNS = [BUILDING, NUMBER, PREVIOUS, READING]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.models import TimeStamped
 from linli.core.money import FixedPointField, MoneyField
 
-from .periods import validate_period
+from linli.core.dates import validate_period
 
 MAX_RATE = Decimal("100000")
 MAX_AMOUNT = Decimal("10000000")

@@ -20,7 +20,7 @@ from linli.core.money import MoneyField
 from linli.estates.models import Community, Zone
 
 from .models import Bill, Payment
-from .periods import Period
+from linli.core.dates import Period
 
 ZERO = Decimal("0.00")
 

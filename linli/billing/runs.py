@@ -26,7 +26,7 @@ from linli.core.tenancy import Actor
 from linli.estates.models import Building, Community, ParkingSpace, Unit, Zone
 
 from .models import Account, Allocation, Bill, BillingRun, BillLine, FeeRule, Lease, LeaseBill, MeterReading
-from .periods import Period, parse_period
+from linli.core.dates import Period, parse_period
 
 Kind = FeeRule.Kind
 

@@ -18,7 +18,7 @@ from linli.core.tenancy import Actor
 from linli.estates.models import Community, Unit
 
 from .allocation import accrued_late_fee
-from .periods import Period
+from linli.core.dates import Period
 from .models import (
     Account,
     Bill,

@@ -38,7 +38,7 @@ from .models import (
     PaymentOrder,
     ReceiptCounter,
 )
-from .periods import parse_period
+from linli.core.dates import parse_period
 from .providers import payment_provider, provider_names
 from .selectors import unit_statement
 

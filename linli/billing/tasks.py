@@ -19,7 +19,7 @@ from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community
 
 from .models import FeeRule
-from .periods import Period, parse_period
+from linli.core.dates import Period, parse_period
 from .runs import bill_run_create, period_check
 
 log = logging.getLogger(__name__)

@@ -47,7 +47,7 @@ from .forms import (
     SpendingForm,
 )
 from .models import Bill, BillingRun, CommonSpending, FeeRule, LeaseBill, Payment, PaymentOrder
-from .periods import Period, parse_period
+from linli.core.dates import Period, parse_period
 from .providers import payment_provider, provider_names
 from .receipts import receipt_pdf
 

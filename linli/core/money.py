@@ -1,6 +1,8 @@
 """Money is Decimal with two places, rounded half-up (DESIGN §3). Never float."""
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +22,32 @@ def money(value) -> Decimal:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise ValidationFailed(code="invalid_amount") from exc
+
+
+def percent(part, whole, places: int = 2) -> Decimal:
+    """part / whole as a percentage, rounded half-up to `places` (DESIGN §3), for display only:
+    decisions compare exact fractions. 0 when the whole is 0."""
+    if not whole:
+        return Decimal(0).quantize(Decimal(1).scaleb(-places))
+    value = Fraction(part) * 100 / Fraction(whole)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def split_pro_rata(amount, weights: dict) -> dict:
+    """Split `amount` in proportion to `weights`, to the fen, adding up to exactly `amount`:
+    each share is rounded down and the fen left over go to the largest remainders (equal
+    remainders to the lower key). Weights must be non-negative with a positive sum."""
+    fen = int(money(amount) / CENT)
+    total = sum((Fraction(w) for w in weights.values()), Fraction(0))
+    if fen < 0 or total <= 0:
+        raise ValidationFailed(code="nothing_to_split")
+    exact = {key: Fraction(fen) * Fraction(weight) / Fraction(total) for key, weight in weights.items()}
+    shares = {key: math.floor(value) for key, value in exact.items()}
+    left = fen - sum(shares.values())
+    for key in sorted(weights, key=lambda k: (shares[k] - exact[k], k))[:left]:
+        shares[key] += 1
+    return {key: Decimal(share) * CENT for key, share in shares.items()}
 
 
 class FixedPointField(models.BigIntegerField):

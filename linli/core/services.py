@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .errors import Conflict, ValidationFailed
@@ -18,6 +19,13 @@ def full_clean_or_fail(instance: models.Model, exclude=None) -> None:
         instance.full_clean(exclude=exclude)
     except DjangoValidationError as exc:
         raise validation_failed_from(exc) from exc
+
+
+def same_community(community_id: int, **refs) -> None:
+    """Every referenced row (zone, team, account …) must belong to the community of the write."""
+    for field, obj in refs.items():
+        if obj is not None and obj.community_id != community_id:
+            raise ValidationFailed(fields={field: [_("必须属于同一个小区。")]})
 
 
 def community_of(instance) -> int | None:

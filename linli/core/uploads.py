@@ -118,3 +118,8 @@ def check_upload(file, *, field: str, what: str, kinds) -> str:
     if kind == XLSX:
         check_workbook(file, field=field)
     return kind
+
+
+def check_photo(photo, *, field: str = "photos", kinds=IMAGES) -> str:
+    """A photo of one of `kinds`, within the size limit: its content type, or ValidationFailed."""
+    return CONTENT_TYPES[check_upload(photo, field=field, what=_("照片"), kinds=kinds)]

@@ -154,3 +154,26 @@ def personal_names(*, community_ids) -> dict[int, set[str]]:
             "unit__community_id", "name"):
         names[community_id].add(name)
     return names
+
+
+def zone_paths(zones, separator: str = " › ") -> dict[int, str]:
+    """Each zone's path from its top zone (南区 › 金苗园), by zone id. Zones whose parent is not
+    among `zones` start their own path."""
+    by_id = {z.pk: z for z in zones}
+    paths = {}
+    for zone in zones:
+        names, current = [], zone
+        while current is not None:
+            names.append(current.name)
+            current = by_id.get(current.parent_id)
+        paths[zone.pk] = separator.join(reversed(names))
+    return paths
+
+
+def labelled_zones(zones) -> list:
+    """The zones with their path as `label`, sorted by it (parents before children), for menus."""
+    zones = list(zones)
+    paths = zone_paths(zones)
+    for zone in zones:
+        zone.label = paths[zone.pk]
+    return sorted(zones, key=lambda z: z.label)

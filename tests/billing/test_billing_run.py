@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from linli.billing.models import Account, Allocation, Bill, BillingRun, BillLine
-from linli.billing.periods import Period
+from linli.core.dates import Period
 from linli.billing.runs import STEPS, bill_run_create
 from linli.billing.tasks import monthly_billing
 from linli.billing.services import fee_rule_create, fee_rule_update

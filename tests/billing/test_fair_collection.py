@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.billing.models import Bill, BillingRun, FeeRule, LateFeePolicy
-from linli.billing.periods import Period
+from linli.core.dates import Period
 from linli.billing.runs import bill_run_create, bill_run_preview
 from linli.billing.services import late_fee_policy_set, payment_record
 from linli.core.errors import ValidationFailed

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.billing.models import Bill, CommonSpending, FeeRule, LateFeePolicy, LeaseBill, Payment, PaymentOrder
-from linli.billing.periods import Period
+from linli.core.dates import Period
 from linli.billing.runs import bill_run_create
 from linli.billing.services import lease_create
 from linli.core.models import AuditEvent

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.comparison
-import linli.billing.periods
+import linli.core.dates
 import linli.core.money
 from decimal import Decimal
 from django.conf import settings
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period', models.CharField(max_length=7, validators=[linli.billing.periods.validate_period], verbose_name='账期')),
+                ('period', models.CharField(max_length=7, validators=[linli.core.dates.validate_period], verbose_name='账期')),
                 ('bills_created', models.PositiveIntegerField(default=0, verbose_name='账单数')),
                 ('total', linli.core.money.MoneyField(default=Decimal('0'), places=2, verbose_name='应收合计')),
                 ('lease_bills_created', models.PositiveIntegerField(default=0, verbose_name='租金账单数')),
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period', models.CharField(max_length=7, validators=[linli.billing.periods.validate_period], verbose_name='账期')),
+                ('period', models.CharField(max_length=7, validators=[linli.core.dates.validate_period], verbose_name='账期')),
                 ('amount', linli.core.money.MoneyField(places=2, verbose_name='应收')),
                 ('paid', linli.core.money.MoneyField(default=Decimal('0'), places=2, verbose_name='已收')),
                 ('status', models.CharField(choices=[('open', '未结清'), ('paid', '已结清')], default='open', max_length=8, verbose_name='状态')),
@@ -96,8 +96,8 @@ class Migration(migrations.Migration):
                 ('rate', linli.core.money.FixedPointField(places=4, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100000'))], verbose_name='单价')),
                 ('low_income_rate', linli.core.money.FixedPointField(blank=True, null=True, places=4, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100000'))], verbose_name='低保户单价')),
                 ('annual_rate', linli.core.money.MoneyField(blank=True, null=True, places=2, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100000'))], verbose_name='年费')),
-                ('effective_from', models.CharField(blank=True, max_length=7, null=True, validators=[linli.billing.periods.validate_period], verbose_name='起始账期')),
-                ('effective_to', models.CharField(blank=True, max_length=7, null=True, validators=[linli.billing.periods.validate_period], verbose_name='截止账期')),
+                ('effective_from', models.CharField(blank=True, max_length=7, null=True, validators=[linli.core.dates.validate_period], verbose_name='起始账期')),
+                ('effective_to', models.CharField(blank=True, max_length=7, null=True, validators=[linli.core.dates.validate_period], verbose_name='截止账期')),
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fee_rules', to='estates.community', verbose_name='小区')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fee_rules', to='estates.zone', verbose_name='分区')),
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period', models.CharField(max_length=7, validators=[linli.billing.periods.validate_period], verbose_name='账期')),
+                ('period', models.CharField(max_length=7, validators=[linli.core.dates.validate_period], verbose_name='账期')),
                 ('amount', linli.core.money.MoneyField(places=2, verbose_name='应收')),
                 ('paid', linli.core.money.MoneyField(default=Decimal('0'), places=2, verbose_name='已收')),
                 ('status', models.CharField(choices=[('open', '未结清'), ('paid', '已结清')], default='open', max_length=8, verbose_name='状态')),
@@ -211,7 +211,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('period', models.CharField(max_length=7, validators=[linli.billing.periods.validate_period], verbose_name='账期')),
+                ('period', models.CharField(max_length=7, validators=[linli.core.dates.validate_period], verbose_name='账期')),
                 ('reading', linli.core.money.FixedPointField(places=2, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='读数')),
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.community', verbose_name='小区')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

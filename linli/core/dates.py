@@ -1,5 +1,5 @@
-"""Billing periods: a calendar month written "YYYY-MM". They sort as strings, so the
-database compares and orders them without date arithmetic."""
+"""Days and periods in the site's time zone (TIME_ZONE, Asia/Shanghai): a "day" of the daily
+review, the gate log or a roster is a local calendar day, whatever the server's clock says."""
 
 import calendar
 import datetime as dt
@@ -7,10 +7,31 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.errors import ValidationFailed
+from .errors import ValidationFailed
 
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The aware start of `day` and of the day after it, in the current time zone. Both ends are
+    built from the calendar, so a day is right even across a change of UTC offset."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end
+
+
+def parse_date(value, default: dt.date | None = None) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) from a query string, or `default` when it is missing or invalid."""
+    try:
+        return dt.date.fromisoformat(value or "")
+    except (TypeError, ValueError):
+        return default
+
+
+# Billing periods: a calendar month written "YYYY-MM". They sort as strings, so the database
+# compares and orders them without date arithmetic.
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
