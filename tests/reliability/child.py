@@ -1,5 +1,5 @@
 """What the fault and concurrency tests run in another process, against a copy of the test
-database (tests/billing/scratch.py): `python -m tests.reliability.child NAME ARG…`.
+database (tests/support/scratch.py): `python -m tests.reliability.child NAME ARG…`.
 
 `pause TABLE N JOB …` runs a job and stops it, inside its transaction, right after its N-th
 INSERT into TABLE: it prints PAUSED and sleeps until the test kills it. The stop is a query

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.billing.scratch import ROOT, scenario_env
+from tests.support.scratch import ROOT, scenario_env
 
 
 def start(url: str, directory: Path, *args) -> subprocess.Popen:

@@ -2,7 +2,7 @@
 without the same Idempotency-Key, receipt numbers, one vote per owner, grabbing (抢单) a request,
 objections racing the end of a publicity.
 
-The races run in a child process on a copy of the test database (tests/billing/scratch.py),
+The races run in a child process on a copy of the test database (tests/support/scratch.py),
 one thread and one connection per call, released together. The copy is a file on SQLite, where
 writers queue for the write lock (WAL, BEGIN IMMEDIATE, 30 s timeout) as in a deployment; on
 PostgreSQL the services' row locks and unique constraints decide. Each race is checked against
@@ -21,7 +21,7 @@ from linli.billing.runs import bill_run_create
 from linli.governance import services as governance
 from linli.servicedesk.models import ServiceRequest
 from tests.billing.conftest import build_world
-from tests.billing.scratch import scratch_copy
+from tests.support.scratch import scratch_copy
 from tests.governance.conftest import build_town
 from tests.reliability.processes import run
 from tests.servicedesk.helpers import file

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.db import connection
 
-from tests.billing.scratch import ROOT
+from tests.support.scratch import ROOT
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from linli.core.tenancy import SystemActor
 from linli.estates import imports
 from linli.estates.models import ImportJob
 from linli.servicedesk.services import daily_reviews_keep_due
-from tests.billing.scratch import scratch_copy
+from tests.support.scratch import scratch_copy
 from tests.estates.test_import import unit_row, xlsx
 from tests.reliability import child
 from tests.reliability.processes import kill_when_paused, run

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from linli.billing.runs import bill_run_create
 from linli.core.errors import LinliError
-from linli.estates.management.commands._command_actor import command_actor, community_by_code
+from linli.core.commands import command_actor, community_by_code
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from linli.billing.imports import meter_reading_import
 from linli.core.errors import LinliError
 from linli.estates.imports import ImportRejected
-from linli.estates.management.commands._command_actor import command_actor, community_by_code
+from linli.core.commands import command_actor, community_by_code
 
 
 class Command(BaseCommand):

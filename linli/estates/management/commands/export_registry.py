@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from linli.core.errors import LinliError
 from linli.estates.imports import registry_export
 
-from ._command_actor import command_actor, community_by_code
+from linli.core.commands import command_actor, community_by_code
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from linli.core.errors import LinliError
 from linli.estates.imports import ImportRejected, registry_import
 from linli.estates.models import ImportJob
 
-from ._command_actor import command_actor, community_by_code
+from linli.core.commands import command_actor, community_by_code
 
 
 class ProgressBar:

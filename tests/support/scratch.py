@@ -56,7 +56,7 @@ def scenario_env(url: str, directory: Path) -> dict:
 
 
 def scenario_process(url: str, directory: Path, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.billing.scenarios", *map(str, args)], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "tests.support.scenarios", *map(str, args)], cwd=ROOT,
                             env=scenario_env(url, directory), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 

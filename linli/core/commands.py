@@ -1,11 +1,12 @@
-"""Who a management command acts as, and which community it names."""
+"""Who a management command acts as (`--as USERNAME`, else the system), and which community it
+names by its code."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from linli.core.tenancy import Actor, SystemActor
-from linli.estates.models import Community
+from .tenancy import Actor, SystemActor
 
 
 def command_actor(username: str | None) -> Actor:
@@ -17,8 +18,8 @@ def command_actor(username: str | None) -> Actor:
     return Actor(user)
 
 
-def community_by_code(code: str) -> Community:
-    community = Community.objects.filter(code=code).first()
+def community_by_code(code: str):
+    community = apps.get_model("estates", "Community").objects.filter(code=code).first()
     if community is None:
         raise CommandError(_("没有编码为 %(code)s 的小区。") % {"code": code})
     return community

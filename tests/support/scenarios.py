@@ -1,4 +1,4 @@
-"""What tests/billing/scratch.py runs in another process: `python -m tests.billing.scenarios NAME …`.
+"""What tests/support/scratch.py runs in another process: `python -m tests.support.scenarios NAME …`.
 Each prints its result as one line of JSON."""
 
 import json
