@@ -1,14 +1,16 @@
 """Online payment providers behind one interface (DESIGN §5 `online`).
 
-A provider turns an order into a checkout address, and verifies the notification its server sends
-when the payer has paid. This network reaches no payment gateway, so the built-in provider is a
-sandbox whose "server" is a page of Linli; its notifications are signed with HMAC-SHA256 like a
-real one's. WeChat Pay or Alipay is one subclass more, named in LINLI_PAYMENT_PROVIDERS."""
+A provider creates an order at its gateway (or, for the sandbox, a page of Linli), verifies the
+notifications its server sends when the payer has paid or a refund has completed, and answers
+query, close, refund and daily-statement calls. The real adapters (WeChat Pay API v3, Alipay
+RSA2) live in linli.billing.gateways; each is offered only once its merchant keys are configured.
+The sandbox confirms payments with no money moving and is offered only with LINLI_PAYMENT_SANDBOX."""
 
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import LinliError, NotFound, ValidationFailed
 
-DEFAULT_PROVIDERS = {"sandbox": "linli.billing.providers.SandboxProvider"}
+DEFAULT_PROVIDERS = {
+    "sandbox": "linli.billing.providers.SandboxProvider",
+    "wechatpay": "linli.billing.gateways.wechatpay.WeChatPayProvider",
+    "alipay": "linli.billing.gateways.alipay.AlipayProvider",
+}
 
 
 class SignatureInvalid(LinliError):
@@ -27,25 +33,137 @@ class SignatureInvalid(LinliError):
     default_message = _("支付通知签名无效。")
 
 
+class ProviderError(LinliError):
+    """The gateway refused a call or could not be reached; `gateway_code` is the gateway's own
+    (ORDERPAID, ACQ.TRADE_HAS_SUCCESS, ...) so the service can tell a paid order from an outage."""
+
+    status = 502
+    code = "provider_error"
+    default_message = _("支付渠道暂时无法处理，请稍后重试。")
+
+    def __init__(self, message=None, *, gateway_code: str = "", **kwargs):
+        super().__init__(message, **kwargs)
+        self.gateway_code = gateway_code
+
+
 @dataclass
 class Notification:
-    """What a provider's server tells us: this order was paid, with this amount."""
+    """What a provider tells us about an order, by notification or when queried: paid or not,
+    with this amount. The service checks the merchant fields against its configuration and the
+    amount against the order before recording anything."""
 
     out_trade_no: str
     provider_trade_no: str
     amount: Decimal
     paid: bool
+    state: str = ""  # the provider's own word: SUCCESS / NOTPAY / CLOSED, TRADE_SUCCESS, ...
+    mchid: str = ""  # WeChat Pay: merchant id
+    appid: str = ""  # WeChat Pay appid, Alipay app_id
+    seller_id: str = ""  # Alipay: the receiving account (PID)
+    paid_at: datetime | None = None
+
+
+@dataclass
+class RefundNotification:
+    """A refund finished at the provider (succeeded, or failed and the money stays with us).
+    `amount`: WeChat Pay sends this refund's; Alipay sends only the trade's refunds so far."""
+
+    out_trade_no: str
+    out_refund_no: str
+    provider_refund_no: str
+    amount: Decimal
+    succeeded: bool
+    state: str = ""
+    mchid: str = ""
+    appid: str = ""
+
+
+@dataclass
+class Checkout:
+    """What the payer's screen needs to pay a created order; which fields are set depends on
+    the channel: a QR code's content, a page to redirect to, or the parameters of wx.requestPayment."""
+
+    channel: str
+    code_url: str = ""
+    redirect_url: str = ""
+    prepay_id: str = ""
+    jsapi_params: dict = field(default_factory=dict)
+
+
+@dataclass
+class RefundResult:
+    out_refund_no: str
+    provider_refund_no: str
+    amount: Decimal
+    state: str  # "success", "processing" (a notification follows) or "failed"
+
+
+@dataclass
+class NotificationAnswer:
+    """The HTTP answer a provider's server expects to a notification (anything else makes it retry)."""
+
+    status: int
+    content_type: str
+    body: bytes
 
 
 class PaymentProvider:
+    """The interface the billing service uses. `order` arguments are duck-typed: anything with
+    `out_trade_no` and `amount` (Decimal yuan), such as a PaymentOrder."""
+
     name = "base"
     label = ""
+    channels: tuple[str, ...] = ()
+
+    @classmethod
+    def available(cls) -> bool:
+        """Whether this deployment can offer the provider (a real one needs its merchant keys)."""
+        return True
 
     def checkout_url(self, order) -> str:
+        """A page the payer can be sent to for the order; "" when the payer pays from the
+        Checkout that create_order returned (every real provider)."""
+        return ""
+
+    def create_order(self, order, *, channel: str, notify_url: str, description: str,
+                     payer_openid: str = "", return_url: str = "", expires_at: datetime | None = None) -> Checkout:
+        raise NotImplementedError
+
+    def read_notification(self, body: bytes, headers) -> Notification | RefundNotification:
+        """Verify and read a notification of either kind; raises SignatureInvalid when it is not genuine."""
         raise NotImplementedError
 
     def parse_notification(self, body: bytes, headers) -> Notification:
-        """Verify and read a notification; raises SignatureInvalid when it is not genuine."""
+        """Verify and read a payment notification; raises SignatureInvalid when it is not genuine."""
+        notice = self.read_notification(body, headers)
+        if not isinstance(notice, Notification):
+            raise ValidationFailed(code="not_a_payment_notification")
+        return notice
+
+    def parse_refund_notification(self, body: bytes, headers) -> RefundNotification:
+        notice = self.read_notification(body, headers)
+        if not isinstance(notice, RefundNotification):
+            raise ValidationFailed(code="not_a_refund_notification")
+        return notice
+
+    def notification_answer(self, ok: bool, message: str = "") -> NotificationAnswer:
+        body = {"code": "SUCCESS"} if ok else {"code": "FAIL", "message": message or "FAIL"}
+        return NotificationAnswer(200 if ok else 400, "application/json",
+                                  json.dumps(body, ensure_ascii=False).encode())
+
+    def query_order(self, out_trade_no: str) -> Notification:
+        """What the provider knows of the order now: how a late notification is recovered."""
+        raise NotImplementedError
+
+    def close_order(self, out_trade_no: str) -> None:
+        raise NotImplementedError
+
+    def refund(self, *, out_trade_no: str, out_refund_no: str, amount: Decimal, total: Decimal,
+               reason: str = "", notify_url: str = "") -> RefundResult:
+        raise NotImplementedError
+
+    def download_statement(self, bill_date: date) -> bytes:
+        """The provider's daily statement as it serves it (linli.billing.reconciliation reads it)."""
         raise NotImplementedError
 
 
@@ -70,13 +188,17 @@ class SandboxProvider(PaymentProvider):
     def checkout_url(self, order) -> str:
         return reverse("billing:sandbox_checkout", args=[order.out_trade_no])
 
+    @classmethod
+    def available(cls) -> bool:
+        return bool(settings.LINLI_PAYMENT_SANDBOX)
+
     def notification_for(self, order) -> tuple[bytes, dict]:
         """The body and headers the sandbox's server sends once the order is paid."""
         body = json.dumps({"out_trade_no": order.out_trade_no, "trade_no": f"SBX{order.pk:010d}",
                            "amount": str(order.amount), "status": "SUCCESS"}, sort_keys=True).encode()
         return body, {self.SIGNATURE_HEADER: self.sign(body)}
 
-    def parse_notification(self, body: bytes, headers) -> Notification:
+    def read_notification(self, body: bytes, headers) -> Notification:
         signature = headers.get(self.SIGNATURE_HEADER, "")
         if not signature or not hmac.compare_digest(signature, self.sign(body)):
             raise SignatureInvalid()
@@ -89,12 +211,11 @@ class SandboxProvider(PaymentProvider):
 
 
 def _providers() -> dict[str, str]:
-    """The providers of this deployment. The sandbox confirms payments with no money moving, so
-    it is one only when LINLI_PAYMENT_SANDBOX is on (by default only with DEBUG, DESIGN §5 v1.1)."""
+    """The providers of this deployment: those whose class says it is available. The sandbox
+    is one only when LINLI_PAYMENT_SANDBOX is on (by default only with DEBUG, DESIGN §5 v1.1);
+    WeChat Pay and Alipay only once their merchant keys are configured."""
     providers = getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS)
-    if not settings.LINLI_PAYMENT_SANDBOX:
-        providers = {name: path for name, path in providers.items() if name != "sandbox"}
-    return providers
+    return {name: path for name, path in providers.items() if import_string(path).available()}
 
 
 def provider_names() -> list[str]:
