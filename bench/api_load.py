@@ -28,11 +28,9 @@ import datetime as dt
 import logging
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -40,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
 from billing_run import build_world  # noqa: E402
-from import_units import create_postgres_database, drop_postgres_database  # noqa: E402
+
+from bench.harness import bench_database, print_figures, setup_django  # noqa: E402
 
 BAR_RATIO = 0.5
 BAR_P99_MS = 100
@@ -53,19 +51,18 @@ USERNAME = "bench-owner"
 
 def prepare(units: int) -> str:
     """The community, its 24 months of bills and the owner; returns the owner's password."""
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    setup_django()
 
     from django.contrib.auth import get_user_model
     from django.db import connections
     from django.utils import timezone
 
     from linli.billing.models import Bill
-    from linli.billing.runs import bill_run_create
-    from linli.billing.services import late_fee_policy_set, payment_record
+    from linli.billing.services import (
+        bill_run_create,
+        late_fee_policy_set,
+        payment_record,
+    )
     from linli.core.tenancy import SystemActor
     from linli.estates.models import Owner, Ownership, Unit
 
@@ -240,45 +237,28 @@ def main() -> None:
     # The settings' INFO logging would print each of httpx's set-up requests.
     logging.disable(logging.INFO)
 
-    workdir = Path(tempfile.mkdtemp(prefix="linli-bench-api-"))
-    os.environ["LINLI_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    postgres = None
     server = None
-    try:
-        if args.db == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-                sys.exit("--db postgres needs DATABASE_URL=postgres://user:pass@host:port/name")
-            base_url = os.environ["DATABASE_URL"]
-            os.environ["DATABASE_URL"], name = create_postgres_database(base_url)
-            postgres = (base_url, name)
-        started = time.perf_counter()
-        password = prepare(args.units)
-        setup_s = time.perf_counter() - started
-        port, log = free_port(), workdir / "gunicorn.log"
-        server = start_server(port, args.workers, log)
-        wait_ready(f"http://127.0.0.1:{port}", server, log)
-        figures = measure(port, server.pid, password, args.n, args.seconds, args.rounds, args.warmup)
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(*postgres)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with bench_database(args.db, "api") as workdir:
+        try:
+            started = time.perf_counter()
+            password = prepare(args.units)
+            setup_s = time.perf_counter() - started
+            port, log = free_port(), workdir / "gunicorn.log"
+            server = start_server(port, args.workers, log)
+            wait_ready(f"http://127.0.0.1:{port}", server, log)
+            figures = measure(port, server.pid, password, args.n, args.seconds, args.rounds, args.warmup)
+        finally:
+            if server is not None:
+                server.terminate()
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
     figures = {"db": args.db, "clients": args.n, "workers": args.workers, "units": args.units,
                "setup_s": round(setup_s, 1), **figures, "bar_ratio": BAR_RATIO, "bar_p99_ms": BAR_P99_MS}
     figures["ok"] = figures["ratio"] >= BAR_RATIO and figures["p99_ms"] <= BAR_P99_MS and figures["errors"] == 0
-    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,7 @@ Each is timed on emptied tables after a warm-up run. `--db sqlite` uses a tempor
 The last line is the figures as key=value; `ratio` is billing ÷ raw."""
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
-from import_units import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.harness import bench_database, print_figures, setup_django  # noqa: E402
 
 BAR_RATIO = 2.0
 UNITS_PER_BUILDING = 100
@@ -93,14 +89,10 @@ def _raw_insert(tables: list[tuple[str, list[str], list[tuple]]]) -> None:
 
 
 def run(n: int, db: str) -> dict:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    setup_django()
 
     from linli.billing.models import BillingRun
-    from linli.billing.runs import bill_run_create
+    from linli.billing.services import bill_run_create
     from linli.core.tenancy import SystemActor
 
     started = time.perf_counter()
@@ -136,28 +128,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="linli-bench-billing-"))
-    os.environ["LINLI_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    postgres = None
-    try:
-        if args.db == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-                sys.exit("--db postgres needs DATABASE_URL=postgres://user:pass@host:port/name")
-            base_url = os.environ["DATABASE_URL"]
-            os.environ["DATABASE_URL"], name = create_postgres_database(base_url)
-            postgres = (base_url, name)
+    with bench_database(args.db, "billing"):
         figures = run(args.n, args.db)
-    finally:
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(*postgres)
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,14 @@ median. The last line is the figures as key=value."""
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.import_units import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.harness import bench_database, print_figures  # noqa: E402
 
 BAR_S = 0.2
 DAYS = 730
@@ -149,7 +146,7 @@ def run(n: int, db: str, community_count: int, repeat: int) -> dict:
 
     from linli.estates.models import Community
     from linli.orgs.models import Organization
-    from linli.servicedesk.selectors import daily_review_compute
+    from linli.servicedesk.review import daily_review_compute
 
     company = Organization.objects.create(name="基准物业", kind=Organization.Kind.COMPANY)
     communities = [Community.objects.create(name=f"基准小区{i}", code=f"bench-{i}", company=company).pk
@@ -189,28 +186,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="times each day's review is computed (default 5)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="linli-bench-review-"))
-    os.environ["LINLI_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    postgres = None
-    try:
-        if args.db == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-                sys.exit("--db postgres needs DATABASE_URL=postgres://user:pass@host:port/name")
-            base_url = os.environ["DATABASE_URL"]
-            os.environ["DATABASE_URL"], name = create_postgres_database(base_url)
-            postgres = (base_url, name)
+    with bench_database(args.db, "review"):
         figures = run(args.n, args.db, args.communities, args.repeat)
-    finally:
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(*postgres)
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -12,17 +12,14 @@ end. The last line is the figures as key=value."""
 
 import argparse
 import datetime as dt
-import os
-import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import bench_database, print_figures, setup_django  # noqa: E402
 
 BAR_SECONDS = 60
 ZONES = ["北区", "南区/金苗园", "南区/银苗园", "南区/兰苗园"]
@@ -34,7 +31,7 @@ def write_xlsx(path: Path, n: int) -> int:
     from openpyxl import Workbook
     from stdnum.cn import ric
 
-    from linli.estates.imports import UNIT_COLUMNS, UNITS_SHEET
+    from linli.estates.registry import UNIT_COLUMNS, UNITS_SHEET
 
     def id_number(k: int) -> str:
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=k % 18000)
@@ -63,35 +60,13 @@ def write_xlsx(path: Path, n: int) -> int:
     return rows
 
 
-def create_postgres_database(url: str) -> tuple[str, str]:
-    """A temporary database on the server of `url`: (its URL, its name)."""
-    import psycopg
-
-    name = f"linli_bench_import_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(n: int, db: str, workdir: Path) -> dict:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    setup_django()
 
     from linli.core.tenancy import Actor
-    from linli.estates.imports import registry_import
     from linli.estates.management.commands.import_registry import ProgressBar
     from linli.estates.models import Community, ImportJob, Unit
+    from linli.estates.registry import registry_import
     from linli.orgs.models import Membership, Organization, User
 
     company = Organization.objects.create(name="基准物业", kind=Organization.Kind.COMPANY)
@@ -133,28 +108,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="linli-bench-import-"))
-    os.environ["LINLI_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    postgres = None
-    try:
-        if args.db == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-                sys.exit("--db postgres needs DATABASE_URL=postgres://user:pass@host:port/name")
-            base_url = os.environ["DATABASE_URL"]
-            os.environ["DATABASE_URL"], name = create_postgres_database(base_url)
-            postgres = (base_url, name)
+    with bench_database(args.db, "import") as workdir:
         figures = run(args.n, args.db, workdir)
-    finally:
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(*postgres)
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

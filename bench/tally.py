@@ -13,41 +13,20 @@ the figures as key=value."""
 
 import argparse
 import gc
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import bench_database, print_figures, setup_django  # noqa: E402
 
 BAR_SECONDS = 0.5
 SEATS = 9
 CANDIDATES = 15
 SEED = 20261128
-
-
-def create_postgres_database(url: str) -> tuple[str, str]:
-    """A temporary database on the server of `url`: (its URL, its name)."""
-    import psycopg
-
-    name = f"linli_bench_tally_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build(n: int):
@@ -96,11 +75,7 @@ def build(n: int):
 
 
 def run(n: int, db: str) -> dict:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    setup_django()
 
     from linli.core.tenancy import SystemActor
     from linli.governance.integrity import election_recount
@@ -135,28 +110,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="linli-bench-tally-"))
-    os.environ["LINLI_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    postgres = None
-    try:
-        if args.db == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-                sys.exit("--db postgres needs DATABASE_URL=postgres://user:pass@host:port/name")
-            base_url = os.environ["DATABASE_URL"]
-            os.environ["DATABASE_URL"], name = create_postgres_database(base_url)
-            postgres = (base_url, name)
+    with bench_database(args.db, "tally"):
         figures = run(args.n, args.db)
-    finally:
-        if postgres:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(*postgres)
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(" ".join(f"{key}={value}" for key, value in figures.items()))
+    print_figures(figures)
 
 
 if __name__ == "__main__":

@@ -321,8 +321,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LINLI_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LINLI_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "linli.web.auth.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "linli.web.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "linli.orgs.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "linli.orgs.auth.client_ip"
 
 # The optional second factor (TOTP) of staff and regulators: the issuer names the account in the
 # authenticator app.

@@ -5,7 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("linli.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("registry/", include("linli.estates.urls")),
     path("billing/", include("linli.billing.urls")),
     path("governance/", include("linli.governance.urls")),
     path("service/", include("linli.servicedesk.urls")),
@@ -14,6 +13,8 @@ urlpatterns = [
     path("oversight/", include("linli.oversight.urls")),
     path("ops/", include("linli.operations.urls")),
     path("credit/", include("linli.oversight.public_urls")),
+    # The registry pages sit at the top level (/c/…/units/, /me/, /activate/), its import under registry/.
+    path("", include("linli.estates.urls")),
     path("", include("linli.web.urls")),
 ]
 handler400 = "linli.core.api.bad_request"

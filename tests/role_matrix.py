@@ -68,7 +68,7 @@ PUBLIC_ROUTES = {
     "open311:token": "Open311 GeoReport v2: a request's token only maps to its public id",
     "credit:index": "the credit files of companies are public (信用公示)",
     "credit:company": "the credit file of a company is public (信用公示)",
-    "web:bind_request": "a new resident picks their community from all of them to ask for a binding",
+    "estates:bind_request": "a new resident picks their community from all of them to ask for a binding",
     "billing:sandbox_checkout": "the sandbox payment provider's page for an order number, as the real provider's",
     "payment-notification": "the payment provider's callback, authenticated by its signature",
 }

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.web.forms import DATE_WIDGET
+from linli.core.pages import DATE_WIDGET
 
 from .models import EMERGENCY_CHECKLIST, DutyAssignment, Incident
 
@@ -58,6 +58,13 @@ class IncidentForm(forms.Form):
                                       help_text=_("不填写即为现在。"))
     location = forms.CharField(label=_("地点"), max_length=100)
     description = forms.CharField(label=_("经过"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision on an application or a leave request, with an optional note."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("reject", _("驳回"))])
+    note = forms.CharField(label=_("审核意见"), max_length=200, required=False)
 
 
 class CheckForm(forms.Form):

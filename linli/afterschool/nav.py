@@ -4,8 +4,8 @@ school the actor works at, and the guardian portal among the personal items."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from linli.core.pages import NavGroup, NavItem
 from linli.orgs.models import Organization
-from linli.web.context import NavGroup, NavItem
 
 from .selectors import school_scope
 

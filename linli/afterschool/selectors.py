@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from linli.core.money import percent
 from linli.core.tenancy import CAPABILITIES, Actor
 from linli.orgs.models import SCHOOL_ROLES, Membership, Organization, Role, User
 
@@ -324,6 +325,11 @@ def handover_rows(*, actor: Actor, school_id: int, date: dt.date) -> list[dict] 
 
 # Reports -----------------------------------------------------------------------------------
 
+def _rate(part: int, whole: int):
+    """A report's rate in percent to one place (half-up, DESIGN §3); None when nobody counts."""
+    return percent(part, whole, places=1) if whole else None
+
+
 def participation_by_class(*, actor: Actor, term: Term) -> list[dict]:
     """Per class: students, those taking part this term (enrolled), and the rate in percent."""
     classes = (
@@ -335,7 +341,7 @@ def participation_by_class(*, actor: Actor, term: Term) -> list[dict]:
         .order_by("grade__order", "name")
     )
     return [{"school_class": c, "students": c.students_count, "enrolled": c.enrolled,
-             "rate": _percent(c.enrolled, c.students_count)} for c in classes]
+             "rate": _rate(c.enrolled, c.students_count)} for c in classes]
 
 
 def attendance_by_class(*, actor: Actor, school_id: int, start: dt.date, end: dt.date) -> list[dict]:
@@ -356,9 +362,5 @@ def attendance_by_class(*, actor: Actor, school_id: int, start: dt.date, end: dt
         r = by_class.get(c.pk, {"total": 0, "present": 0, "late": 0, "absent": 0, "leave": 0})
         expected = r["total"] - r["leave"]
         result.append({"school_class": c, **{k: r[k] for k in ("total", "present", "late", "absent", "leave")},
-                       "expected": expected, "rate": _percent(r["present"] + r["late"], expected)})
+                       "expected": expected, "rate": _rate(r["present"] + r["late"], expected)})
     return result
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None

@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from linli.core.admin import ReadOnlyAdmin
 
-from .models import Bill, BillingRun, CommonLedgerEntry, CommonSpending, FeeRule, LateFeePolicy, Lease, Payment
+from .models import (
+    Bill,
+    BillingRun,
+    CommonLedgerEntry,
+    CommonSpending,
+    FeeRule,
+    LateFeePolicy,
+    Lease,
+    Payment,
+)
 
 
 @admin.register(FeeRule)

@@ -6,9 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from linli.core.money import CENT, money
-
 from linli.core.dates import parse_period
+from linli.core.money import CENT, money
 
 
 def overdue_days(policy, period: str, on: dt.date) -> int:

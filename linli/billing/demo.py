@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from linli.core.dates import Period
 from linli.core.demo import DemoContext
 from linli.core.money import money
 from linli.core.tenancy import SystemActor
@@ -38,9 +39,7 @@ from .models import (
     Payment,
     ReceiptCounter,
 )
-from linli.core.dates import Period
-from .runs import bill_run_create
-from .services import receipt_number
+from .services import bill_run_create, receipt_number
 
 Kind = FeeRule.Kind
 D = Decimal

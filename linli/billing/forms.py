@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.web.forms import DATE_WIDGET
+from linli.core.pages import DATE_WIDGET
 
 from .models import FeeRule, Payment
 

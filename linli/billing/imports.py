@@ -1,4 +1,4 @@
-"""Meter readings from .xlsx, the way the registry import works (linli/estates/imports.py): every
+"""Meter readings from .xlsx, the way the registry import works (linli/estates/registry/): every
 row is checked first and any bad row rejects the whole file with a row-by-row report; then all
 readings are written set-based in one transaction, with one audit event. Importing the same file
 again updates the readings of that period, so a corrected file simply replaces them."""
@@ -11,20 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
+from linli.core.dates import parse_period
 from linli.core.errors import ValidationFailed
 from linli.core.exports import xlsx
 from linli.core.tenancy import Actor
 from linli.core.uploads import XLSX, check_upload
-from linli.estates.imports import (
-    ImportRejected,
-    _open_sheet,
-    _read_bytes,
-    _text,
-)
 from linli.estates.models import Community, Unit
+from linli.estates.registry import ImportRejected, cell_text, open_sheet, read_bytes
 
 from .models import MeterReading
-from linli.core.dates import parse_period
 
 BUILDING, NUMBER, PREVIOUS, READING = "楼栋", "房号", "上次读数", "本次读数"
 COLUMNS = [BUILDING, NUMBER, PREVIOUS, READING]
@@ -33,7 +28,7 @@ MAX_READING = 10 ** 9
 
 def _reading(value) -> Decimal:
     try:
-        number = Decimal(_text(value).replace(",", ""))
+        number = Decimal(cell_text(value).replace(",", ""))
     except InvalidOperation:
         raise ValueError(_("应为数字，如 123.45。")) from None
     if not number.is_finite() or number < 0 or number >= MAX_READING:
@@ -61,22 +56,22 @@ def meter_reading_import(*, actor: Actor, community: Community, period: str, fil
                              .order_by("unit_id", "period").values_list("unit_id", "reading")):
         previous[unit_id] = reading
     if in_background:
-        workbook, sheet = _open_sheet(_read_bytes(file))
+        workbook, sheet = open_sheet(read_bytes(file))
     else:
-        workbook, sheet = _open_sheet(_read_bytes(file), max_uncompressed_mb=settings.LINLI_INLINE_IMPORT_MB,
+        workbook, sheet = open_sheet(read_bytes(file), max_uncompressed_mb=settings.LINLI_INLINE_IMPORT_MB,
                                       advice=_("请按楼栋拆成几个文件分别导入，或请管理员在服务器上用 "
                                                "manage.py import_meter_readings 导入。"))
     errors, readings = [], {}
     try:
         rows = sheet.iter_rows(values_only=True)
-        header = [_text(v) for v in next(rows, ())]
+        header = [cell_text(v) for v in next(rows, ())]
         missing = [c for c in (BUILDING, NUMBER, READING) if c not in header]
         if missing:
             raise ImportRejected([{"row": 1, "column": c, "message": _("缺少必需的列“%(column)s”（请使用抄表模板）。")
                                    % {"column": c}} for c in missing])
         at = {c: header.index(c) for c in (BUILDING, NUMBER, READING)}
         for row_number, values in enumerate(rows, start=2):
-            cells = {c: _text(values[i]) if i < len(values) else "" for c, i in at.items()}
+            cells = {c: cell_text(values[i]) if i < len(values) else "" for c, i in at.items()}
             if not any(cells.values()):
                 continue
             if not cells[READING]:

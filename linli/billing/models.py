@@ -13,10 +13,9 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import validate_period
 from linli.core.models import TimeStamped
 from linli.core.money import FixedPointField, MoneyField
-
-from linli.core.dates import validate_period
 
 MAX_RATE = Decimal("100000")
 MAX_AMOUNT = Decimal("10000000")

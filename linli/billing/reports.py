@@ -15,12 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, F, Min, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from linli.core.dates import Period
 from linli.core.db_router import replica_reads
-from linli.core.money import MoneyField
+from linli.core.money import MoneyField, percent
 from linli.estates.models import Community, Zone
+from linli.estates.selectors import zone_paths
 
 from .models import Bill, Payment
-from linli.core.dates import Period
 
 ZERO = Decimal("0.00")
 
@@ -39,7 +40,8 @@ class Collection:
 
     @property
     def percent(self) -> Decimal | None:
-        return None if self.rate is None else (self.rate * 100).quantize(Decimal("0.01"))
+        """The rate as a percentage with two places (what the pages and sheets show)."""
+        return None if not self.billed else percent(self.collected, self.billed)
 
 
 def _totals(bills) -> Collection:
@@ -54,15 +56,7 @@ def collection(*, community: Community, period: str) -> Collection:
 
 def zone_labels(community: Community) -> dict[int | None, str]:
     """Zone id → its path (南区 › 金苗园); None → 未分区."""
-    zones = {z.pk: z for z in Zone.objects.filter(community=community)}
-    labels: dict[int | None, str] = {None: _("未分区")}
-    for zone in zones.values():
-        names, current = [], zone
-        while current is not None:
-            names.append(current.name)
-            current = zones.get(current.parent_id)
-        labels[zone.pk] = " › ".join(reversed(names))
-    return labels
+    return {None: _("未分区"), **zone_paths(Zone.objects.filter(community=community))}
 
 
 @replica_reads

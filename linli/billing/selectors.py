@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from linli.core.dates import Period
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Unit
 
 from .allocation import accrued_late_fee
-from linli.core.dates import Period
 from .models import (
     Account,
     Bill,

@@ -14,13 +14,13 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from linli.core.dates import Period, parse_period
 from linli.core.errors import LinliError
 from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community
 
 from .models import FeeRule
-from linli.core.dates import Period, parse_period
-from .runs import bill_run_create, period_check
+from .services import bill_run_create, period_check
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,10 @@ def money(value) -> Decimal:
 def percent(part, whole, places: int = 2) -> Decimal:
     """part / whole as a percentage, rounded half-up to `places` (DESIGN §3), for display only:
     decisions compare exact fractions. 0 when the whole is 0."""
+    whole = Fraction(whole)  # also a stored result's area string such as "0.00"
     if not whole:
         return Decimal(0).quantize(Decimal(1).scaleb(-places))
-    value = Fraction(part) * 100 / Fraction(whole)
+    value = Fraction(part) * 100 / whole
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
         Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 

@@ -86,9 +86,9 @@ def show_error(form: forms.Form, exc: LinliError) -> None:
         form.add_error(None, str(exc.message))
 
 
-def safe_next(request, fallback: str) -> str:
-    """The `next` the request names, if it is a path of this site; else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next")
+def safe_next(request, fallback: str, field: str = "next") -> str:
+    """The path the request names in `field`, if it is a path of this site; else `fallback`."""
+    target = request.POST.get(field) or request.GET.get(field)
     # A path of this site only: redirect() takes a bare word ("99999") for the name of a view.
     if target and target.startswith("/") and url_has_allowed_host_and_scheme(
             target, {request.get_host()}, request.is_secure()):

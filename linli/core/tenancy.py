@@ -51,10 +51,10 @@ class Actor:
     def jurisdiction_ids(self) -> set[int]:
         """Every jurisdiction organization at or below those where the actor is a regulator."""
         from linli.orgs.models import Role
-        from linli.orgs.selectors import organization_descendant_ids
 
+        Organization = apps.get_model("orgs", "Organization")
         roots = {m.organization_id for m in self.memberships if m.role == Role.REGULATOR}
-        return organization_descendant_ids(roots)
+        return Organization.objects.descendant_ids(roots)
 
     @cached_property
     def committee_community_ids(self) -> set[int]:

@@ -21,7 +21,7 @@ from linli.core.parsers import JSONParser
 from linli.core.tenancy import actor_for
 from linli.orgs.selectors import organization_list, user_list
 
-from . import imports, selectors, services
+from . import registry, selectors, services
 from .models import (
     BindingRequest,
     Building,
@@ -356,11 +356,11 @@ class ImportJobViewSet(ServiceViewSet):
     parser_classes = [MultiPartParser]
     http_method_names = ["get", "post", "head", "options"]
     selector = selectors.import_job_list
-    create_service = imports.import_job_create
+    create_service = registry.import_job_create
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=imports.XLSX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=registry.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -371,20 +371,20 @@ class XlsxDownloadView(APIView):
 
 
 class ImportTemplateView(XlsxDownloadView):
-    @extend_schema(operation_id="imports_template", responses={(200, imports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @extend_schema(operation_id="imports_template", responses={(200, registry.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     def get(self, request):
         """The .xlsx import template: the 房屋 sheet with example rows and a 说明 sheet."""
-        return xlsx_response(imports.registry_template(), "房屋导入模板.xlsx")
+        return xlsx_response(registry.registry_template(), "房屋导入模板.xlsx")
 
 
 class CommunityExportView(XlsxDownloadView):
-    @extend_schema(operation_id="communities_export", responses={(200, imports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @extend_schema(operation_id="communities_export", responses={(200, registry.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         """The community's registry as .xlsx (楼栋, 房屋, 业主, 车位, 经营用房); its 房屋 sheet can be
         imported again. Phones and ID numbers are masked for roles that may not see them."""
         actor = actor_for(request.user)
         community = get_object_or_404(selectors.community_list(actor=actor), pk=pk)
-        data = imports.registry_export(actor=actor, community=community)
+        data = registry.registry_export(actor=actor, community=community)
         return xlsx_response(data, f"{community.name}-房产档案-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -20,7 +20,6 @@ from linli.orgs.models import Membership, Role
 from .models import Building, Community, Owner, Ownership, ParkingSpace, Premises, Resident, Unit, Zone
 
 Usage, Status = Unit.Usage, Unit.Status
-CENT = Decimal("0.01")
 RECENT_DELIVERY = dt.date(2026, 10, 1)  # billing of the units the developer sold this autumn starts here
 LAST_MONTH_START = dt.date(2026, 11, 1)
 

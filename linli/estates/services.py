@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from linli.core.audit import audit_record
 from linli.core.errors import NotFound, PermissionDenied, ValidationFailed
 from linli.core.notify import notification_provider
-from linli.core.services import full_clean_or_fail, record_create, record_update
+from linli.core.services import full_clean_or_fail, record_create, record_update, same_community
 from linli.core.tenancy import Actor
 from linli.core.uploads import DOCUMENTS, check_upload
 
@@ -32,12 +32,6 @@ from .models import (
 from .validators import clean_id_number, clean_phone
 
 INVITATION_DAYS = 30
-
-
-def _same_community(community_id: int, **refs) -> None:
-    for field, obj in refs.items():
-        if obj is not None and obj.community_id != community_id:
-            raise ValidationFailed(fields={field: [_("必须属于同一个小区。")]})
 
 
 # Communities ------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ def community_update(*, actor: Actor, community: Community, changes: dict) -> Co
 
 def zone_create(*, actor: Actor, community: Community, name: str, parent: Zone | None = None, **fields) -> Zone:
     actor.require("estates.manage", community)
-    _same_community(community.pk, parent=parent)
+    same_community(community.pk, parent=parent)
     return record_create(actor=actor, instance=Zone(community=community, name=name, parent=parent, **fields),
                          action="zone.create")
 
@@ -73,7 +67,7 @@ def zone_update(*, actor: Actor, zone: Zone, changes: dict) -> Zone:
     actor.require("estates.manage", zone.community_id)
     changes.pop("community", None)
     parent = changes.get("parent")
-    _same_community(zone.community_id, parent=parent)
+    same_community(zone.community_id, parent=parent)
     while parent is not None:
         if parent.pk == zone.pk:
             raise ValidationFailed(fields={"parent": [_("分区不能隶属于自身或其下级。")]})
@@ -83,7 +77,7 @@ def zone_update(*, actor: Actor, zone: Zone, changes: dict) -> Zone:
 
 def building_create(*, actor: Actor, community: Community, name: str, zone: Zone | None = None, **fields) -> Building:
     actor.require("estates.manage", community)
-    _same_community(community.pk, zone=zone)
+    same_community(community.pk, zone=zone)
     return record_create(actor=actor, instance=Building(community=community, zone=zone, name=name, **fields),
                          action="building.create")
 
@@ -91,7 +85,7 @@ def building_create(*, actor: Actor, community: Community, name: str, zone: Zone
 def building_update(*, actor: Actor, building: Building, changes: dict) -> Building:
     actor.require("estates.manage", building.community_id)
     changes.pop("community", None)
-    _same_community(building.community_id, zone=changes.get("zone"))
+    same_community(building.community_id, zone=changes.get("zone"))
     return record_update(actor=actor, instance=building, changes=changes, action="building.update")
 
 
@@ -118,7 +112,7 @@ def unit_update(*, actor: Actor, unit: Unit, changes: dict) -> Unit:
     actor.require("estates.manage", unit.community_id)
     building = changes.get("building")
     if building is not None:
-        _same_community(unit.community_id, building=building)
+        same_community(unit.community_id, building=building)
     if "area" in changes and "exclusive_area" not in changes and unit.exclusive_area == unit.area:
         changes["exclusive_area"] = changes["area"]
     for name in ("area", "exclusive_area"):
@@ -178,7 +172,7 @@ def _set_voter(ownership: Ownership) -> None:
 def ownership_create(*, actor: Actor, owner: Owner, unit: Unit, is_voter: bool | None = None,
                      since: dt.date | None = None) -> Ownership:
     actor.require("estates.manage", unit.community_id)
-    _same_community(unit.community_id, owner=owner)
+    same_community(unit.community_id, owner=owner)
     with transaction.atomic():
         first = not Ownership.objects.select_for_update().filter(unit=unit).exists()
         ownership = Ownership(owner=owner, unit=unit, is_voter=first if is_voter is None else is_voter, since=since)
@@ -247,7 +241,7 @@ def resident_update(*, actor: Actor, resident: Resident, changes: dict) -> Resid
 def parking_space_create(*, actor: Actor, community: Community, code: str, unit: Unit | None = None,
                          zone: Zone | None = None, **fields) -> ParkingSpace:
     actor.require("estates.manage", community)
-    _same_community(community.pk, unit=unit, zone=zone)
+    same_community(community.pk, unit=unit, zone=zone)
     return record_create(actor=actor, instance=ParkingSpace(community=community, code=code, unit=unit, zone=zone, **fields),
                          action="parking_space.create")
 
@@ -255,14 +249,14 @@ def parking_space_create(*, actor: Actor, community: Community, code: str, unit:
 def parking_space_update(*, actor: Actor, parking_space: ParkingSpace, changes: dict) -> ParkingSpace:
     actor.require("estates.manage", parking_space.community_id)
     changes.pop("community", None)
-    _same_community(parking_space.community_id, unit=changes.get("unit"), zone=changes.get("zone"))
+    same_community(parking_space.community_id, unit=changes.get("unit"), zone=changes.get("zone"))
     return record_update(actor=actor, instance=parking_space, changes=changes, action="parking_space.update")
 
 
 def premises_create(*, actor: Actor, community: Community, code: str, name: str, area, zone: Zone | None = None,
                     **fields) -> Premises:
     actor.require("estates.manage", community)
-    _same_community(community.pk, zone=zone)
+    same_community(community.pk, zone=zone)
     return record_create(actor=actor, instance=Premises(community=community, code=code, name=name, area=area, zone=zone,
                                                         **fields), action="premises.create")
 
@@ -270,7 +264,7 @@ def premises_create(*, actor: Actor, community: Community, code: str, name: str,
 def premises_update(*, actor: Actor, premises: Premises, changes: dict) -> Premises:
     actor.require("estates.manage", premises.community_id)
     changes.pop("community", None)
-    _same_community(premises.community_id, zone=changes.get("zone"))
+    same_community(premises.community_id, zone=changes.get("zone"))
     return record_update(actor=actor, instance=premises, changes=changes, action="premises.update")
 
 
@@ -308,8 +302,8 @@ def owner_invite(*, actor: Actor, owner: Owner, send_sms: bool = False) -> tuple
 
 def owner_invitation_redeem(*, code: str, username: str, password: str):
     """An owner opens their account with the code: a new login bound to the owner record."""
-    from linli.orgs.services import validate_new_password
     from linli.orgs.models import User
+    from linli.orgs.services import validate_new_password
 
     with transaction.atomic():
         invitation = (

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import ValidationFailed
 from linli.core.money import money
-from linli.web.forms import DATE_WIDGET
+from linli.core.pages import DATE_WIDGET
 
 from .eligibility import DEFAULT_CONDITIONS
 from .models import Assembly, Candidate, CountOfficer, FundUsage, Matter, PrepGroupMember, ServiceBudget, Vote

@@ -1,9 +1,9 @@
-"""Governance in the shell's menu (collected by linli.web.context)."""
+"""Governance in the shell's menu (the shell collects every app's `nav`)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.web.context import NavItem
+from linli.core.pages import NavItem
 
 from . import selectors, services
 

@@ -1,6 +1,7 @@
 """PDFs of the governance app in the embedded CJK font of linli.core.pdf:
 an assembly's minutes (会议记录) and an owner's maintenance-fund statement."""
 
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -11,9 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from linli.core.errors import PermissionDenied
+from linli.core.money import percent
 from linli.core.pdf import BODY, FONT, HEADING, SIGN, TITLE, build_pdf, grid_style
 
-from . import tally
 from .models import SPECIAL_MATTERS, Assembly, Matter
 from .services.assemblies import motion_count, motion_roll
 from .services.common import can_run
@@ -41,7 +42,8 @@ def result_rows(result: dict) -> list[dict]:
     share of the roll and for approval its share of the participants — the shares the rules test."""
     def row(label, key, of=None):
         owners, area = result[f"{key}_owners"], result[f"{key}_area"]
-        shares = (tally.percent(owners, result[f"{of}_owners"]), tally.percent(area, result[f"{of}_area"])) if of \
+        # The stored areas are decimal strings; a zero whole must read as zero, so it is a Decimal here.
+        shares = (percent(owners, result[f"{of}_owners"]), percent(area, Decimal(result[f"{of}_area"]))) if of \
             else (None, None)
         return {"label": label, "owners": owners, "area": area, "owners_share": shares[0], "area_share": shares[1]}
 

@@ -6,7 +6,7 @@ headcounts — never a float, never a rounded percentage — so that a vote land
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from .models import SPECIAL_MATTERS
@@ -25,12 +25,6 @@ def share(part, whole) -> Fraction:
     """part / whole exactly (0 when the whole is 0). Decimals convert to Fraction exactly."""
     whole = Fraction(whole)
     return Fraction(part) / whole if whole else Fraction(0)
-
-
-def percent(part, whole) -> Decimal:
-    """A share as a percentage to 0.01, for display only: decisions use the exact fraction."""
-    value = share(part, whole) * 100
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def quorum_met(*, owners: int, area: Decimal, total_owners: int, total_area: Decimal) -> bool:
@@ -97,7 +91,7 @@ def area_text(value: Decimal) -> str:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def election_tally(*, seats: int, total_owners: int, total_area: Decimal, participants: dict[int, Decimal],
+def seats_tally(*, seats: int, total_owners: int, total_area: Decimal, participants: dict[int, Decimal],
                    ballots: list[tuple[int, list[int]]], candidates: list[int],
                    ballots_collected: int | None = None) -> dict:
     """The tally of one election round (DESIGN §6; 篇四 §一.7).

@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.web.context import NavItem
+from linli.core.pages import NavItem
 
 
-def _people_items(actor, community) -> list[NavItem]:
+def _team_items(actor, community) -> list[NavItem]:
     """Staff, rosters, patrols, environment, the manager's day. A guard's and a cleaner's own
     pages come first for them; the manager's day first for a manager."""
     cid = community.pk
@@ -36,7 +36,7 @@ def _people_items(actor, community) -> list[NavItem]:
     return items
 
 
-def _access_items(actor, community) -> list[NavItem]:
+def _place_items(actor, community) -> list[NavItem]:
     """Vehicle access, visitors, facilities, projects, notices. The guard's visitor register
     comes first; the committee and regulators see the projects (they supervise their funding)."""
     cid = community.pk
@@ -69,4 +69,4 @@ def personal_items(actor) -> list[NavItem]:
 
 
 def community_items(actor, community) -> list[NavItem]:
-    return [*_people_items(actor, community), *_access_items(actor, community)]
+    return [*_team_items(actor, community), *_place_items(actor, community)]

@@ -1,6 +1,6 @@
 from django.contrib.auth import logout, update_session_auth_hash
-from django.urls import path
 from django.db.models import Q
+from django.urls import path
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
@@ -17,9 +17,9 @@ from linli.core.errors import PermissionDenied
 from linli.core.filters import FilterSet
 from linli.core.masking import mask_email, mask_phone
 from linli.core.tenancy import actor_for
-from linli.web.auth import LockedOut, LoginRateThrottle, lockout_message
 
 from . import selectors, services
+from .auth import LockedOut, LoginRateThrottle, lockout_message
 from .models import Membership, Organization, Role, User
 
 

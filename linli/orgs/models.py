@@ -54,6 +54,30 @@ class User(AbstractUser):
                 _("该用户名与已有的用户名过于相似，容易混淆，请换一个。"), code="confusable")})
 
 
+class OrganizationManager(models.Manager):
+    """Walks of the organization tree (a few levels deep, one query per level). They live with
+    the model so that tenancy reaches them without importing the orgs selectors."""
+
+    def descendant_ids(self, root_ids) -> set[int]:
+        """The given organizations and everything below them."""
+        found = set(root_ids)
+        frontier = set(root_ids)
+        while frontier:
+            frontier = set(self.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+            found |= frontier
+        return found
+
+    def ancestor_ids(self, ids) -> set[int]:
+        """The given organizations and everything above them."""
+        found = set(ids)
+        frontier = set(ids)
+        while frontier:
+            parents = set(self.filter(id__in=frontier, parent__isnull=False).values_list("parent_id", flat=True))
+            frontier = parents - found
+            found |= frontier
+        return found
+
+
 class Organization(TimeStamped):
     class Kind(models.TextChoices):
         CITY = "city", _("市")
@@ -81,6 +105,8 @@ class Organization(TimeStamped):
     legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+
+    objects = OrganizationManager()
 
     class Meta:
         ordering = ["kind", "name", "id"]

@@ -8,25 +8,13 @@ from .models import Membership, Organization, Role, User
 
 
 def organization_descendant_ids(root_ids) -> set[int]:
-    """The given organizations and everything below them (the tree is a few levels deep)."""
-    found = set(root_ids)
-    frontier = set(root_ids)
-    while frontier:
-        frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
-        found |= frontier
-    return found
+    """The given organizations and everything below them."""
+    return Organization.objects.descendant_ids(root_ids)
 
 
 def organization_ancestor_ids(ids) -> set[int]:
-    found = set(ids)
-    frontier = set(ids)
-    while frontier:
-        parents = set(
-            Organization.objects.filter(id__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
-        )
-        frontier = parents - found
-        found |= frontier
-    return found
+    """The given organizations and everything above them."""
+    return Organization.objects.ancestor_ids(ids)
 
 
 def organization_list(*, actor: Actor) -> QuerySet[Organization]:

@@ -11,7 +11,14 @@ from linli.core.errors import PermissionDenied, ValidationFailed
 from linli.core.services import record_create, record_update
 from linli.core.tenancy import Actor
 
-from .models import ROLE_ORGANIZATION_KINDS, STAFF_ROLES, Membership, Organization, Role, User
+from .models import (
+    ROLE_ORGANIZATION_KINDS,
+    STAFF_ROLES,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 
 
 def _check_parent(kind: str, parent: Organization | None) -> None:

@@ -4,7 +4,7 @@ jurisdiction where the actor is a regulator, and a company's own results among p
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.web.context import NavGroup, NavItem
+from linli.core.pages import NavGroup, NavItem
 
 from .selectors import regulator_organizations
 

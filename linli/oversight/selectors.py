@@ -2,14 +2,13 @@
 jurisdiction, a company reads its own records, and nobody else reads anything but the public page."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import NotFound
-from linli.core.money import money
+from linli.core.money import money, percent
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Unit
 from linli.orgs.models import Organization, Role
@@ -277,11 +276,6 @@ def ranking_calendar(*, jurisdiction: Organization, year: int, today: dt.date | 
     return rows
 
 
-def published_years(jurisdiction_id: int) -> list[int]:
-    return list(EvaluationResult.objects.filter(jurisdiction_id=jurisdiction_id).values_list("year", flat=True)
-                .distinct().order_by("-year"))
-
-
 # Public page (no login): published results and public credit records only -------------------------
 
 def public_results() -> QuerySet[EvaluationResult]:
@@ -364,7 +358,7 @@ def formation_rows(*, actor: Actor, jurisdiction: Organization, today: dt.date |
 def formation_summary(rows: list[dict]) -> dict:
     eligible = [r for r in rows if r["eligible"]]
     formed = [r for r in eligible if r["status"] == "formed"]
-    rate = money(Decimal(100 * len(formed)) / len(eligible)) if eligible else None
+    rate = percent(len(formed), len(eligible)) if eligible else None
     return {"eligible": len(eligible), "formed": len(formed), "rate": rate,
             "overdue": sum(1 for r in rows if r["overdue"])}
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
+from linli.core.money import percent
 from linli.core.services import full_clean_or_fail, model_snapshot, record_create, record_update
 from linli.core.tenancy import Actor
-from linli.core.uploads import CONTENT_TYPES, JPEG, PNG, check_upload
+from linli.core.uploads import JPEG, PNG, check_photo
 from linli.estates.models import Community
 from linli.orgs.models import Membership, Organization
 from linli.orgs.selectors import organization_ancestor_ids, organization_descendant_ids
@@ -130,10 +131,6 @@ def _item_points(rubric: Rubric, items: list[dict]) -> list[tuple[RubricItem, De
     return scored
 
 
-def _check_photo(photo) -> str:
-    return CONTENT_TYPES[check_upload(photo, field="photos", what=_("照片"), kinds=(JPEG, PNG))]
-
-
 def inspection_create(*, actor: Actor, company: Organization, community: Community, quarter: str,
                       score: Decimal | None = None, items: list[dict] | None = None, rubric: Rubric | None = None,
                       inspected_on: dt.date | None = None, notes: str = "", photos=(),
@@ -159,7 +156,7 @@ def inspection_create(*, actor: Actor, company: Organization, community: Communi
         score = total
     if score is None:
         raise ValidationFailed(fields={"score": [_("请填写得分或逐项评分。")]})
-    checked = [(photo, _check_photo(photo)) for photo in photos]
+    checked = [(photo, check_photo(photo, kinds=(JPEG, PNG))) for photo in photos]
     inspection = Inspection(
         company=company, community=community, quarter=quarter, year=year, kind=kind, rubric=rubric, score=score,
         subdistrict=selectors.subdistrict_of(community), inspected_on=_today(inspected_on), notes=notes,
@@ -241,8 +238,8 @@ def _hotline_summary(actor: Actor, company_id: int, year: int, jurisdiction: Org
         return ""
     row = stats[0]
 
-    def pct(value):
-        return "—" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
+    def pct(rate):
+        return "—" if rate is None else f"{percent(rate, 1, places=1)}%"
 
     return _("受理 %(total)s 件，按时办结率 %(on_time)s，回访满意率 %(satisfied)s，重复投诉率 %(repeat)s，"
              "督办 %(urges)s 次") % {"total": row["total"], "on_time": pct(row["on_time_rate"]),

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import LinliError, NotFound
+from linli.core.pages import form_save, run_service, show_error
 from linli.core.params import parse_id, parse_int
 from linli.core.tenancy import actor_for
 from linli.estates.models import Community
 from linli.orgs.models import Organization
-from linli.web.forms import show_error
-from linli.web.views import _error_text
 
 from . import evaluation, exports, forms, pdf, selectors, services
 from .models import EvaluationResult, Honour, RenovationProject, TrainingSession
@@ -47,16 +46,6 @@ def _context(actor, jurisdiction, tab, **extra):
                                                                                     ASSESSING_TIERS),
             "can_rank": jurisdiction.kind == Organization.Kind.SUBDISTRICT and selectors.covers(
                 actor, jurisdiction.pk, RANKING_TIERS), **extra}
-
-
-def _run(request, action, success: str) -> bool:
-    try:
-        action()
-    except LinliError as exc:
-        messages.error(request, _error_text(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -146,8 +135,8 @@ def evaluation_page(request, jurisdiction_id):
 def publish(request, jurisdiction_id):
     actor, jurisdiction = _jurisdiction(request, jurisdiction_id)
     year = _year(request)
-    _run(request, lambda: services.evaluation_publish(actor=actor, jurisdiction=jurisdiction, year=year),
-         _("%(year)s 年度考评结果已公布。") % {"year": year})
+    run_service(request, lambda: services.evaluation_publish(actor=actor, jurisdiction=jurisdiction, year=year),
+                success=_("%(year)s 年度考评结果已公布。") % {"year": year})
     return redirect(reverse("oversight:evaluation", args=[jurisdiction.pk]) + f"?year={year}")
 
 
@@ -160,8 +149,8 @@ def annual_assessment(request, jurisdiction_id):
     if form.is_valid():
         data = form.cleaned_data
         district = jurisdiction if jurisdiction.kind == Organization.Kind.DISTRICT else None
-        _run(request, lambda: services.annual_assessment_create(actor=actor, district=district, **data),
-             _("已录入 %(company)s 的年度考核。") % {"company": data["company"]})
+        run_service(request, lambda: services.annual_assessment_create(actor=actor, district=district, **data),
+                    success=_("已录入 %(company)s 的年度考核。") % {"company": data["company"]})
     else:
         messages.error(request, _("请检查年度考核的输入。"))
     return redirect(reverse("oversight:evaluation", args=[jurisdiction.pk]) + f"?year={year}")
@@ -174,9 +163,9 @@ def quarterly_ranking(request, jurisdiction_id):
     form = forms.QuarterForm(request.POST)
     if form.is_valid():
         quarter = form.cleaned_data["quarter"]
-        _run(request, lambda: services.quarterly_ranking_submit(actor=actor, subdistrict=jurisdiction,
-                                                                quarter=quarter),
-             _("%(quarter)s 季度排名已报送并公开。") % {"quarter": quarter})
+        run_service(request, lambda: services.quarterly_ranking_submit(actor=actor, subdistrict=jurisdiction,
+                                                                       quarter=quarter),
+                    success=_("%(quarter)s 季度排名已报送并公开。") % {"quarter": quarter})
     return redirect("oversight:evaluation", jurisdiction.pk)
 
 
@@ -282,8 +271,8 @@ def rectify(request, result_id):
     result = get_object_or_404(selectors.result_list(actor=actor), pk=result_id)
     form = forms.RectifyForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.rectification_issue(actor=actor, result=result, **form.cleaned_data),
-             _("已通报批评并下达限期整改通知。"))
+        run_service(request, lambda: services.rectification_issue(actor=actor, result=result, **form.cleaned_data),
+                    success=_("已通报批评并下达限期整改通知。"))
     return redirect(reverse("oversight:evaluation", args=[result.jurisdiction_id]) + f"?year={result.year}")
 
 
@@ -298,15 +287,15 @@ def rectification_detail(request, rectification_id):
     if request.method == "POST":
         step = request.POST.get("step")
         if step == "reinspect" and reinspect.is_valid():
-            _run(request, lambda: services.rectification_reinspect(actor=actor, rectification=rectification,
-                                                                   **reinspect.cleaned_data), _("已记录复查结果。"))
+            run_service(request, lambda: services.rectification_reinspect(
+                actor=actor, rectification=rectification, **reinspect.cleaned_data), success=_("已记录复查结果。"))
         elif step == "propose" and proposal.is_valid():
-            _run(request, lambda: services.rectification_propose(
+            run_service(request, lambda: services.rectification_propose(
                 actor=actor, rectification=rectification, proposal=proposal.cleaned_data["proposal"]),
-                _("已报请市房管局处理。"))
+                success=_("已报请市房管局处理。"))
         elif step == "notify":
-            _run(request, lambda: services.rectification_notify(actor=actor, rectification=rectification),
-                 _("已记录书面通报企业负责人。"))
+            run_service(request, lambda: services.rectification_notify(actor=actor, rectification=rectification),
+                        success=_("已记录书面通报企业负责人。"))
         return redirect("oversight:rectification", rectification.pk)
     return render(request, "oversight/rectification.html", {
         "rectification": rectification, "reinspect_form": reinspect, "proposal_form": proposal,
@@ -370,14 +359,9 @@ def committees(request, jurisdiction_id):
     communities = Community.objects.filter(id__in=selectors.community_ids_under(jurisdiction.pk))
     form = forms.ContractForm(request.POST or None, communities=communities,
                               companies=Organization.objects.filter(kind=Organization.Kind.COMPANY))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_contract_record(actor=actor, **form.cleaned_data)
-        except LinliError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("已登记物业服务合同。"))
-            return redirect("oversight:committees", jurisdiction.pk)
+    if form_save(request, form, lambda data: services.service_contract_record(actor=actor, **data),
+                 success=_("已登记物业服务合同。")):
+        return redirect("oversight:committees", jurisdiction.pk)
     rows = selectors.formation_rows(actor=actor, jurisdiction=jurisdiction)
     return render(request, "oversight/committees.html", _context(
         actor, jurisdiction, "committees", rows=rows, summary=selectors.formation_summary(rows), form=form))
@@ -402,14 +386,8 @@ def training(request, jurisdiction_id):
     }
     if request.method == "POST" and request.POST.get("step") in steps:
         form, action = steps[request.POST["step"]]
-        if form.is_valid():
-            try:
-                action(form.cleaned_data)
-            except LinliError as exc:
-                show_error(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("oversight:training", jurisdiction.pk)
+        if form_save(request, form, action):
+            return redirect("oversight:training", jurisdiction.pk)
     today = timezone.localdate()
     certificates = selectors.certificate_list(actor=actor).filter(company__in=companies)
     return render(request, "oversight/training.html", _context(
@@ -425,13 +403,15 @@ def honours(request, jurisdiction_id):
     form = forms.HonourForm(request.POST if request.POST.get("step") == "honour" else None, communities=communities)
     if request.method == "POST":
         if request.POST.get("step") == "honour" and form.is_valid():
-            _run(request, lambda: services.honour_create(actor=actor, **form.cleaned_data), _("已登记优秀项目。"))
+            run_service(request, lambda: services.honour_create(actor=actor, **form.cleaned_data),
+                        success=_("已登记优秀项目。"))
         elif request.POST.get("step") == "review":
             honour = get_object_or_404(selectors.honour_list(actor=actor), pk=request.POST.get("honour"))
             review = forms.HonourReviewForm(request.POST)
             if review.is_valid():
-                _run(request, lambda: services.honour_review(actor=actor, honour=honour, **review.cleaned_data),
-                     _("已记录复核结果。"))
+                run_service(request, lambda: services.honour_review(actor=actor, honour=honour,
+                                                                    **review.cleaned_data),
+                            success=_("已记录复核结果。"))
         return redirect("oversight:honours", jurisdiction.pk)
     items = selectors.honour_list(actor=actor).filter(community__in=communities)
     return render(request, "oversight/honours.html", _context(
@@ -449,13 +429,13 @@ def renovation(request, jurisdiction_id):
         if request.POST.get("step") == "progress":
             form = forms.ProgressForm(request.POST)
             if form.is_valid():
-                _run(request, lambda: services.renovation_project_progress(
-                    actor=actor, project=project, progress=form.cleaned_data["progress"]), _("已更新进度。"))
+                run_service(request, lambda: services.renovation_project_progress(
+                    actor=actor, project=project, progress=form.cleaned_data["progress"]), success=_("已更新进度。"))
         elif request.POST.get("step") == "subsidy":
             form = forms.SubsidyForm(request.POST)
             if form.is_valid():
-                _run(request, lambda: services.renovation_subsidy_grant(
-                    actor=actor, project=project, amount=form.cleaned_data["amount"]), _("已登记补贴。"))
+                run_service(request, lambda: services.renovation_subsidy_grant(
+                    actor=actor, project=project, amount=form.cleaned_data["amount"]), success=_("已登记补贴。"))
         return redirect("oversight:renovation", jurisdiction.pk)
     data = selectors.renovation(actor=actor, jurisdiction=jurisdiction)
     return render(request, "oversight/renovation.html", _context(actor, jurisdiction, "renovation", **data))

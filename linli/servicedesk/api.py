@@ -26,7 +26,7 @@ from linli.estates import selectors as estates
 from linli.orgs.models import User
 from linli.orgs.selectors import organization_list
 
-from . import selectors, services
+from . import review, selectors, services
 from .models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -41,7 +41,6 @@ from .models import (
     SlaPolicy,
     Team,
 )
-
 
 # Requests ----------------------------------------------------------------------------------
 
@@ -494,8 +493,8 @@ class DailyReviewView(APIView):
         actor = actor_for(request.user)
         community = get_object_or_404(estates.community_list(actor=actor), pk=query.validated_data["community"])
         date = query.validated_data.get("date") or timezone.localdate()
-        return Response(selectors.daily_review(actor=actor, community=community, date=date,
-                                               live=query.validated_data["live"]))
+        return Response(review.daily_review(actor=actor, community=community, date=date,
+                                            live=query.validated_data["live"]))
 
 
 class StatsQuery(serializers.Serializer):

@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from linli.core import exports
 from linli.core.pdf import BODY, TITLE, build_pdf, grid_style
 
-from .review_sections import review_sections
+from .review import review_sections
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,17 +1,16 @@
-"""The service desk's entries in the shell's menu (collected by linli.web.context)."""
+"""The service desk's entries in the shell's menu (the shell collects every app's nav module)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.web.context import NavGroup, NavItem
+from linli.core.pages import NavGroup, NavItem
 
-from .selectors import hotline_community_list, inbox_unread_count
+from .selectors import hotline_community_list, inbox_unread_count, reader_community_ids
 
 
 def community_items(actor, community) -> list[NavItem]:
     cid = community.pk
-    readers = actor.staff_community_ids | actor.regulated_community_ids | actor.committee_community_ids
-    if not (actor.is_admin or cid in readers):
+    if not (actor.is_admin or cid in reader_community_ids(actor)):
         return []
     items = [NavItem(_("报事工单"), reverse("servicedesk:service_requests", args=[cid]),
                      ("service_requests", "request_new", "request_detail"))]

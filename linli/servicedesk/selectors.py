@@ -1,4 +1,4 @@
-"""Reads of the service desk, scoped to the actor (DESIGN §4), and the daily review (§6).
+"""Reads of the service desk, scoped to the actor (DESIGN §4); the daily review is in review.py.
 
 Staff of the serving company, regulators of the jurisdiction and committee members read all
 of a community's requests (regulators and the committee with phones masked, by the serializer);
@@ -11,17 +11,19 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from linli.core.dates import day_bounds
 from linli.core.db_router import replica_reads
-from linli.core.errors import NotFound, PermissionDenied
+from linli.core.errors import NotFound
 from linli.core.models import InboxMessage
 from linli.core.tenancy import Actor
+from linli.estates import selectors as estates
 from linli.estates.models import Community
+from linli.orgs.models import Organization, User
 
 from .models import (
     OPEN_STATUSES,
     BusinessCalendar,
     Category,
-    DailyReview,
     Kind,
     RequestEvent,
     RequestPhoto,
@@ -30,12 +32,20 @@ from .models import (
     Status,
     Team,
 )
-from .review_sections import sections_compute
-from .services import FOLLOW_UP_KINDS
+from .services import FOLLOW_UP_KINDS, WORK_ROLES
 
 
-def _reader_community_ids(actor: Actor) -> set[int]:
+def reader_community_ids(actor: Actor) -> set[int]:
+    """Communities whose requests the actor reads in full: as staff of the serving company, as
+    a regulator of the jurisdiction or as a committee member."""
     return actor.staff_community_ids | actor.regulated_community_ids | actor.committee_community_ids
+
+
+def request_community_list(*, actor: Actor) -> QuerySet[Community]:
+    """Communities whose service desk pages the actor opens (an owner reads only their own
+    requests, from their own pages)."""
+    qs = estates.community_list(actor=actor)
+    return qs if actor.is_admin else qs.filter(id__in=reader_community_ids(actor))
 
 
 def service_request_list(*, actor: Actor) -> QuerySet[ServiceRequest]:
@@ -45,7 +55,7 @@ def service_request_list(*, actor: Actor) -> QuerySet[ServiceRequest]:
         return qs
     if not actor.is_authenticated:
         return qs.none()
-    scope = Q(community_id__in=_reader_community_ids(actor)) | Q(requester=actor.user)
+    scope = Q(community_id__in=reader_community_ids(actor)) | Q(requester=actor.user)
     if actor.own_unit_ids:
         scope |= Q(unit_id__in=actor.own_unit_ids)
     return qs.filter(scope)
@@ -110,108 +120,10 @@ def inbox_unread_count(*, actor: Actor) -> int:
 
 def worker_choices(*, actor: Actor, community: Community):
     """Staff to whom the community's requests can be assigned."""
-    from .services import WORK_ROLES
-    from linli.orgs.models import User
-
     if not (actor.is_admin or community.pk in actor.staff_community_ids) or community.company_id is None:
         return User.objects.none()
     return User.objects.filter(memberships__organization_id=community.company_id, memberships__role__in=WORK_ROLES,
                                memberships__active=True, is_active=True).distinct().order_by("username")
-
-
-# The daily review (日清日审) ------------------------------------------------------------------
-
-def day_bounds(date: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(dt.datetime.combine(date, dt.time.min), tz)
-    end = timezone.make_aware(dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min), tz)
-    return start, end
-
-
-def _ids(qs) -> list[int]:
-    return list(qs.values_list("id", flat=True))
-
-
-def _paused(status: str, hold_started_at, resolve_by) -> bool:
-    """On hold since before its deadline: the clock stopped, so it is not overdue."""
-    return status == Status.ON_HOLD and hold_started_at is not None and hold_started_at <= resolve_by
-
-
-def daily_review_compute(*, community_id: int, date: dt.date) -> dict:
-    """The review of one community-day (DESIGN §5, §6), from the requests as they are now.
-
-    "Unresolved at the end of D" is: filed before the end of D, and not resolved, or resolved
-    only after it. The two parts are read once each, as ranges of the index on (community,
-    resolved_at, created_at, resolve_by) that also holds what the lists need (see
-    ServiceRequest.Meta.indexes): the still-unresolved part is small, and the resolved-after
-    part is small for any recent day and read from the index alone for an old one. For a day
-    after today the same formulas give what the review will show if nothing changes. Other
-    apps' sections (missed patrol checkpoints, overdue cleaning …, see review_sections) come
-    under "sections"."""
-    start, end = day_bounds(date)
-    # Unordered: the models' default order (by id) would lead the planner to walk the whole
-    # community in id order instead of the index ranges.
-    requests = ServiceRequest.objects.filter(community_id=community_id).order_by()
-    unresolved = list(requests.filter(resolved_at__isnull=True, created_at__lt=end)
-                      .values_list("id", "created_at", "resolve_by", "status", "hold_started_at"))
-    resolved_later = list(requests.filter(resolved_at__gte=end, created_at__lt=end)
-                          .values_list("id", "created_at", "resolve_by"))
-    overdue = ([pk for pk, _c, due, status, held in unresolved
-                if due is not None and due < end and not _paused(status, held, due)]
-               + [pk for pk, _c, due in resolved_later if due is not None and due < end])
-    older = [pk for pk, created, *_rest in unresolved if created < start] + [
-        pk for pk, created, _due in resolved_later if created < start]
-    late_accept = (_ids(requests.filter(accepted_at__isnull=True, respond_by__lt=end))
-                   + _ids(requests.filter(accepted_at__gte=start, accepted_at__lt=end,
-                                          accepted_at__gt=F("respond_by"))))
-    events = RequestEvent.objects.filter(community_id=community_id, at__gte=start, at__lt=end).order_by()
-    followed_up = set(events.filter(kind__in=FOLLOW_UP_KINDS, public=True).values_list("request_id", flat=True))
-    return {
-        "date": date.isoformat(),
-        "community": community_id,
-        "new": requests.filter(created_at__gte=start, created_at__lt=end).count(),
-        "resolved": events.filter(kind=RequestEvent.Kind.RESOLVE).values("request_id").distinct().count(),
-        "open": len(unresolved) + len(resolved_later),
-        "overdue": sorted(overdue),
-        "late_accept": sorted(set(late_accept)),
-        "no_note_today": sorted(set(older) - followed_up),
-        "reopened": sorted(set(events.filter(kind=RequestEvent.Kind.REOPEN).values_list("request_id", flat=True))),
-        "repeats": sorted(_ids(requests.filter(created_at__gte=start, created_at__lt=end, repeat_of__isnull=False))),
-        "sections": sections_compute(community_id, date),
-    }
-
-
-def review_community_list(*, actor: Actor) -> QuerySet[Community]:
-    qs = Community.objects.select_related("company")
-    if actor.is_admin:
-        return qs
-    ids = [cid for cid in actor.community_ids() if actor.can("servicedesk.review", cid)]
-    return qs.filter(id__in=ids)
-
-
-def daily_review(*, actor: Actor, community: Community, date: dt.date, live: bool = False) -> dict:
-    """The kept review of that day if there is one (what was reviewed), else computed now."""
-    if not actor.can("servicedesk.review", community):
-        raise PermissionDenied()
-    if not live:
-        kept = DailyReview.objects.filter(community=community, date=date).first()
-        if kept is not None:
-            return kept.data
-    return daily_review_compute(community_id=community.pk, date=date)
-
-
-def daily_review_kept(*, actor: Actor, community: Community) -> QuerySet[DailyReview]:
-    if not actor.can("servicedesk.review", community):
-        raise PermissionDenied()
-    return DailyReview.objects.filter(community=community)
-
-
-def review_rows(*, actor: Actor, community: Community, review: dict) -> dict[str, list[ServiceRequest]]:
-    """The requests behind each list of a review, for the page and the exports."""
-    lists = ("overdue", "late_accept", "no_note_today", "reopened", "repeats")
-    wanted = {pk for name in lists for pk in review[name]}
-    found = service_request_list(actor=actor).filter(community=community, pk__in=wanted).in_bulk()
-    return {name: [found[pk] for pk in review[name] if pk in found] for name in lists}
 
 
 # Work queues and boards ----------------------------------------------------------------------
@@ -356,9 +268,7 @@ def dashboard(*, actor: Actor, community_ids, days: int = 30, now: dt.datetime |
 
 def company_list(*, actor: Actor):
     """Companies serving the communities the actor reads requests of, for the company dashboard."""
-    from linli.orgs.models import Organization
-
     qs = Organization.objects.filter(kind=Organization.Kind.COMPANY)
     if actor.is_admin:
         return qs
-    return qs.filter(served_communities__id__in=_reader_community_ids(actor)).distinct()
+    return qs.filter(served_communities__id__in=reader_community_ids(actor)).distinct()

@@ -4,7 +4,7 @@ consumer that was down catches up on its next run; none depends on huey's notion
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from . import services
+from . import review, services
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -16,7 +16,7 @@ def sla_scan() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def daily_reviews_keep() -> None:
     """Keep each community's daily review once the configured hour (LINLI_DAILY_REVIEW_AT) has passed."""
-    services.daily_reviews_keep_due()
+    review.daily_reviews_keep_due()
 
 
 @db_periodic_task(crontab(minute="7"))

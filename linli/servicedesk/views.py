@@ -18,36 +18,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.dates import parse_date
 from linli.core.db_router import reads_from_replica
 from linli.core.errors import LinliError, ValidationFailed
+from linli.core.pages import (
+    community_page,
+    form_save,
+    remember_community,
+    run_service,
+    safe_next,
+    show_error,
+)
 from linli.core.params import filter_by_id, parse_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
-from linli.web.context import remember_community
-from linli.web.forms import show_error
-from linli.web.views import _error_text, _label_zones, _safe_next
 
 from . import exports, selectors, services
 from .forms import PUBLIC_PLACE, ActionForm, PolicyForm, RequestForm
 from .models import OPEN_STATUSES, Channel, Kind, ServiceRequest, SlaPolicy, Status
-from .review_sections import review_sections
+from .review import (
+    daily_review,
+    daily_review_kept,
+    review_rows,
+    review_sections,
+    review_time,
+)
 from .sla import DEFAULT_SLA
 
 PAGE_SIZE = 30
 KEPT_SHOWN = 14
-
-
-def _community(request, community_id, capability: str | None = None):
-    """A community whose requests the actor reads (404 otherwise), optionally needing a capability."""
-    actor = actor_for(request.user)
-    community = get_object_or_404(estates.community_list(actor=actor), pk=community_id)
-    readers = actor.staff_community_ids | actor.regulated_community_ids | actor.committee_community_ids
-    if not (actor.is_admin or community.pk in readers):
-        raise Http404
-    if capability and not actor.can(capability, community):
-        raise PermissionDenied
-    remember_community(request, community)
-    return actor, community
 
 
 def _filter_requests(qs, params, actor):
@@ -74,7 +73,7 @@ def _filter_requests(qs, params, actor):
 
 @login_required
 def request_list(request, community_id):
-    actor, community = _community(request, community_id)
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list)
     qs, status = _filter_requests(selectors.service_request_list(actor=actor).filter(community=community),
                                   request.GET, actor)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -90,14 +89,14 @@ def _form_choices(actor, community):
     return {
         "categories": selectors.category_list(actor=actor).filter(community=community, active=True),
         "buildings": estates.building_list(actor=actor).filter(community=community).order_by("name"),
-        "zones": _label_zones(list(estates.zone_list(actor=actor).filter(community=community))),
+        "zones": estates.labelled_zones(estates.zone_list(actor=actor).filter(community=community)),
     }
 
 
 @login_required
 def request_new(request, community_id):
     """Staff take a call or a visit; a regulator files a hotline request routed to the company."""
-    actor, community = _community(request, community_id)
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list)
     if actor.can("servicedesk.file", community):
         mode = "staff"
     elif actor.can("servicedesk.hotline", community):
@@ -155,11 +154,11 @@ def my_request_new(request):
     units = list(estates.unit_list(actor=actor).filter(id__in=actor.own_unit_ids).select_related("community"))
     if not units:
         messages.info(request, _("绑定房屋后才能在线报事。"))
-        return redirect("web:my_units")
+        return redirect("estates:my_units")
     community = units[0].community
     form = RequestForm(request.POST or None, request.FILES or None, mode="owner", units=units,
                        categories=selectors.category_list(actor=actor).filter(community=community, active=True),
-                       zones=_label_zones(list(estates.zone_list(actor=actor).filter(community=community))))
+                       zones=estates.labelled_zones(estates.zone_list(actor=actor).filter(community=community)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = next((u for u in units if str(u.pk) == data["unit"]), None) if data["unit"] != PUBLIC_PLACE else None
@@ -186,8 +185,7 @@ def my_request_new(request):
 def request_detail(request, pk):
     actor = actor_for(request.user)
     obj = get_object_or_404(selectors.service_request_list(actor=actor).prefetch_related("photos"), pk=pk)
-    if actor.is_admin or obj.community_id in actor.registry_community_ids():
-        remember_community(request, obj.community)
+    remember_community(request, actor, obj.community)
     cid = obj.community_id
     can_dispatch = actor.can("servicedesk.dispatch", cid)
     is_assignee = actor.is_authenticated and obj.assignee_id == actor.user.pk
@@ -272,13 +270,8 @@ def request_act(request, pk, action):
                                                 text=d["text"]),
         "photos": lambda: services.request_photo_add(actor=actor, service_request=obj, photos=d["photos"]),
     }
-    try:
-        calls[action]()
-    except LinliError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, ACTION_MESSAGES[action])
-    return redirect(_safe_next(request, reverse("servicedesk:request_detail", args=[obj.pk])))
+    run_service(request, calls[action], success=ACTION_MESSAGES[action])
+    return redirect(safe_next(request, reverse("servicedesk:request_detail", args=[obj.pk])))
 
 
 @login_required
@@ -293,20 +286,18 @@ def work_queue(request):
 # The daily review ---------------------------------------------------------------------------
 
 def _review_date(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return parse_date(request.GET.get("date"), timezone.localdate())
 
 
 @login_required
 def review(request, community_id):
-    actor, community = _community(request, community_id, "servicedesk.review")
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list,
+                                       capability="servicedesk.review")
     date = _review_date(request)
     live = request.GET.get("live") == "1"
-    data = selectors.daily_review(actor=actor, community=community, date=date, live=live)
-    kept = selectors.daily_review_kept(actor=actor, community=community)
-    rows = selectors.review_rows(actor=actor, community=community, review=data)
+    data = daily_review(actor=actor, community=community, date=date, live=live)
+    kept = daily_review_kept(actor=actor, community=community)
+    rows = review_rows(actor=actor, community=community, review=data)
     return render(request, "servicedesk/review.html", {
         "community": community, "review": data, "date": date, "live": live,
         "is_kept": not live and kept.filter(date=date).exists(),
@@ -314,20 +305,20 @@ def review(request, community_id):
         "lists": [(key, label, rows[key]) for key, label in exports.review_lists()],
         "sections": review_sections(data),
         "previous": date - dt.timedelta(days=1), "next": date + dt.timedelta(days=1),
-        "review_at": services.review_time(), "now": timezone.now(),
+        "review_at": review_time(), "now": timezone.now(),
     })
 
 
 @login_required
 def review_export(request, community_id, fmt):
-    actor, community = _community(request, community_id, "servicedesk.review")
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list,
+                                       capability="servicedesk.review")
     date = _review_date(request)
     # A document of a day, read from the replica when there is one; the page itself stays on
     # the primary, where a note just added shows at once.
     with reads_from_replica():
-        data = selectors.daily_review(actor=actor, community=community, date=date,
-                                      live=request.GET.get("live") == "1")
-        rows = selectors.review_rows(actor=actor, community=community, review=data)
+        data = daily_review(actor=actor, community=community, date=date, live=request.GET.get("live") == "1")
+        rows = review_rows(actor=actor, community=community, review=data)
         filename = f"{community.name}-日清日审-{date.isoformat()}.{fmt}"
         if fmt == "xlsx":
             response = HttpResponse(exports.review_xlsx(community=community, review=data, rows=rows),
@@ -355,7 +346,7 @@ def _charts(data) -> dict:
 
 @login_required
 def dashboard(request, community_id):
-    actor, community = _community(request, community_id)
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list)
     data = selectors.dashboard(actor=actor, community_ids=[community.pk])
     return render(request, "servicedesk/dashboard.html", {
         "title": community.name, "community": community, "d": data, "charts": _charts(data),
@@ -402,30 +393,26 @@ def hotline(request):
 
 @login_required
 def sla_settings(request, community_id):
-    actor, community = _community(request, community_id)
+    actor, community = community_page(request, community_id, selector=selectors.request_community_list)
     can_configure = actor.can("servicedesk.configure", community)
     calendars = selectors.calendar_list(actor=actor).filter(community=community)
     form = PolicyForm(request.POST or None, calendars=calendars)
-    if request.method == "POST":
-        if not can_configure:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            calendar = calendars.filter(pk=data.pop("calendar") or None).first()
-            existing = selectors.sla_policy_list(actor=actor).filter(community=community, kind=data["kind"],
-                                                                     priority=data["priority"]).first()
-            try:
-                if existing:
-                    services.sla_policy_update(actor=actor, sla_policy=existing, changes={
-                        "accept_minutes": data["accept_minutes"], "resolve_hours": data["resolve_hours"],
-                        "calendar": calendar})
-                else:
-                    services.sla_policy_create(actor=actor, community=community, calendar=calendar, **data)
-            except LinliError as exc:
-                show_error(form, exc)
-            else:
-                messages.success(request, _("时限标准已保存，对此后登记的工单生效。"))
-                return redirect("servicedesk:sla_settings", community.pk)
+    if request.method == "POST" and not can_configure:
+        raise PermissionDenied
+
+    def save(data):
+        """One policy per kind and priority: change the one there is, or add it."""
+        calendar = calendars.filter(pk=data.pop("calendar") or None).first()
+        existing = selectors.sla_policy_list(actor=actor).filter(community=community, kind=data["kind"],
+                                                                 priority=data["priority"]).first()
+        if existing:
+            return services.sla_policy_update(actor=actor, sla_policy=existing, changes={
+                "accept_minutes": data["accept_minutes"], "resolve_hours": data["resolve_hours"],
+                "calendar": calendar})
+        return services.sla_policy_create(actor=actor, community=community, calendar=calendar, **data)
+
+    if form_save(request, form, save, success=_("时限标准已保存，对此后登记的工单生效。")):
+        return redirect("servicedesk:sla_settings", community.pk)
     policies = {(p.kind, p.priority): p for p in selectors.sla_policy_list(actor=actor).filter(community=community)}
     grid = [{"kind": label, "cells": [policies.get((kind, priority)) or SlaPolicy(
         kind=kind, priority=priority, accept_minutes=DEFAULT_SLA[priority][0], resolve_hours=DEFAULT_SLA[priority][1])

@@ -1,9 +1,9 @@
 """The shell's navigation, built per request from what the actor may do (DESIGN §4).
 
-The current community is the one the user last opened: views call `remember_community`,
-and the header and the community links follow it until another one is opened."""
+The current community is the one the user last opened: pages call
+`linli.core.pages.remember_community`, and the header and the community links follow it until
+another one is opened. Each app adds its own menu items through its `nav` module."""
 
-from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -12,37 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from linli.core.pages import COMMUNITY_SESSION_KEY, NavGroup, NavItem
 from linli.core.tenancy import Actor, actor_for
 from linli.estates import selectors
-
-from .auth import offers_second_factor
-
-SESSION_KEY = "linli_community_id"
-
-
-@dataclass
-class NavItem:
-    label: str
-    url: str
-    names: tuple[str, ...]  # URL names under which this item is the current page
-    active: bool = False
-
-
-@dataclass
-class NavGroup:
-    title: str
-    items: list[NavItem]
-
-
-def remember_community(request, community) -> None:
-    if request.session.get(SESSION_KEY) != community.pk:
-        request.session[SESSION_KEY] = community.pk
+from linli.orgs.auth import offers_second_factor
 
 
 def current_community(request, actor: Actor):
     """The remembered community if the actor still reads its registry, else their only one."""
     registry = selectors.registry_community_list(actor=actor)
-    community_id = request.session.get(SESSION_KEY)
+    community_id = request.session.get(COMMUNITY_SESSION_KEY)
     if community_id is not None:
         community = registry.filter(pk=community_id).first()
         if community is not None:
@@ -91,24 +70,12 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
             NavItem(community_list_title(actor), reverse("web:community_list"), ("community_list",)),
         ]))
     if community is not None:
-        cid = community.pk
-        items = [NavItem(_("小区概况"), reverse("web:overview", args=[cid]), ("overview",)),
-                 NavItem(_("房屋"), reverse("web:unit_list", args=[cid]), ("unit_list", "unit_detail", "unit_edit"))]
-        if actor.is_admin or cid in actor.staff_community_ids or cid in actor.committee_community_ids:
-            items.append(NavItem(_("业主"), reverse("web:owner_list", args=[cid]),
-                                 ("owner_list", "owner_detail", "owner_edit", "owner_invite")))
-        items.append(NavItem(_("楼栋"), reverse("web:building_list", args=[cid]), ("building_list",)))
-        if actor.can("estates.review_binding", cid):
-            items.append(NavItem(_("绑定审核"), reverse("web:binding_list", args=[cid]), ("binding_list",)))
+        items = [NavItem(_("小区概况"), reverse("web:overview", args=[community.pk]), ("overview",))]
         for module in app_nav_modules():
             if hasattr(module, "community_items"):
                 items += module.community_items(actor, community)
         groups.append(NavGroup(community.name, items))
     mine = []
-    # Owners, residents and people with no role yet (who may ask to be bound to a unit).
-    if actor.own_unit_ids or actor.owner_ids or not (registry_ids or actor.is_admin or actor.memberships):
-        mine = [NavItem(_("我的房屋"), reverse("web:my_units"), ("my_units",)),
-                NavItem(_("申请绑定房屋"), reverse("web:bind_request"), ("bind_request",))]
     for module in app_nav_modules():
         if hasattr(module, "personal_items"):
             mine += module.personal_items(actor)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from linli.billing import services
 from linli.billing.models import Bill, FeeRule, LeaseBill, MeterReading
-from linli.billing.runs import bill_run_create
+from linli.billing.services import bill_run_create
 from linli.core.tenancy import Actor, SystemActor
 
 

@@ -6,10 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from linli.billing.models import Bill, CommonLedgerEntry, FeeRule, LateFeePolicy, Lease, MeterReading, Payment
+from linli.billing.models import (
+    Bill,
+    CommonLedgerEntry,
+    FeeRule,
+    LateFeePolicy,
+    Lease,
+    MeterReading,
+    Payment,
+)
 from linli.billing.providers import SandboxProvider
-from linli.billing.runs import bill_run_create
-from linli.billing.services import lease_create, payment_order_create
+from linli.billing.services import bill_run_create, lease_create, payment_order_create
 from linli.core.tenancy import Actor, SystemActor
 
 D = Decimal

@@ -8,10 +8,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from linli.billing.models import Account, Allocation, Bill, BillingRun, BillLine
-from linli.core.dates import Period
-from linli.billing.runs import STEPS, bill_run_create
+from linli.billing.services import (
+    STEPS,
+    bill_run_create,
+    fee_rule_create,
+    fee_rule_update,
+)
 from linli.billing.tasks import monthly_billing
-from linli.billing.services import fee_rule_create, fee_rule_update
+from linli.core.dates import Period
 from linli.core.errors import PermissionDenied, ValidationFailed
 from linli.core.models import AuditEvent
 from tests import factories as f

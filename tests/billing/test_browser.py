@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from linli.billing.models import FeeRule
-from linli.billing.runs import bill_run_create
+from linli.billing.services import bill_run_create
 from linli.core.tenancy import SystemActor
 from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant

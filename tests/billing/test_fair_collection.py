@@ -12,9 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.billing.models import Bill, BillingRun, FeeRule, LateFeePolicy
+from linli.billing.services import (
+    bill_run_create,
+    bill_run_preview,
+    late_fee_policy_set,
+    payment_record,
+)
 from linli.core.dates import Period
-from linli.billing.runs import bill_run_create, bill_run_preview
-from linli.billing.services import late_fee_policy_set, payment_record
 from linli.core.errors import ValidationFailed
 from linli.core.tenancy import Actor
 

@@ -9,8 +9,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from linli.billing.models import Account, Allocation, Bill, LateFeePolicy, Payment
-from linli.billing.runs import bill_run_create
-from linli.billing.services import bill_late_fee_waive, payment_record, payment_reverse
+from linli.billing.services import (
+    bill_late_fee_waive,
+    bill_run_create,
+    payment_record,
+    payment_reverse,
+)
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.models import AuditEvent
 from linli.core.tenancy import Actor

@@ -10,9 +10,14 @@ from decimal import Decimal
 import pytest
 
 from linli.billing.models import BillLine
-from linli.billing.runs import bill_run_create
-from linli.billing.services import payment_record
-from tests.support.scratch import ROOT, scenario, scenario_env, scenario_process, scratch_copy
+from linli.billing.services import bill_run_create, payment_record
+from tests.support.scratch import (
+    ROOT,
+    scenario,
+    scenario_env,
+    scenario_process,
+    scratch_copy,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Decimal

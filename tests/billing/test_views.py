@@ -10,10 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from linli.billing.models import Bill, CommonSpending, FeeRule, LateFeePolicy, LeaseBill, Payment, PaymentOrder
+from linli.billing.models import (
+    Bill,
+    CommonSpending,
+    FeeRule,
+    LateFeePolicy,
+    LeaseBill,
+    Payment,
+    PaymentOrder,
+)
+from linli.billing.services import bill_run_create, lease_create
 from linli.core.dates import Period
-from linli.billing.runs import bill_run_create
-from linli.billing.services import lease_create
 from linli.core.models import AuditEvent
 from linli.core.tenancy import SystemActor
 

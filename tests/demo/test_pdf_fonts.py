@@ -47,7 +47,7 @@ def receipt(demo, signed_in):
 
 def invitation_notice(demo, signed_in):
     owner = demo.owners.filter(user__isnull=True).order_by("id").first()
-    response = signed_in("manager").post(reverse("web:owner_invite", args=[owner.pk]), {"output": "pdf"})
+    response = signed_in("manager").post(reverse("estates:owner_invite", args=[owner.pk]), {"output": "pdf"})
     return response, ["业主账号开通通知", owner.name]
 
 

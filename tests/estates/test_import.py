@@ -12,15 +12,22 @@ from openpyxl import Workbook, load_workbook
 from linli.core.errors import PermissionDenied
 from linli.core.models import AuditEvent
 from linli.core.tenancy import CAPABILITIES, Actor
-from linli.estates import imports
-from linli.estates.imports import ImportRejected, registry_export, registry_import, registry_template
+from linli.estates import registry
 from linli.estates.models import Building, ImportJob, Owner, Ownership, Unit, Zone
+from linli.estates.registry import (
+    ImportRejected,
+    parse,
+    registry_export,
+    registry_import,
+    registry_template,
+    save,
+)
 
-COLUMNS = imports.UNIT_COLUMNS
+COLUMNS = registry.UNIT_COLUMNS
 
 
 def unit_row(building="3号楼", number="101", area="89.50", **values) -> dict:
-    return {imports.BUILDING: building, imports.NUMBER: number, imports.AREA: area, **values}
+    return {registry.BUILDING: building, registry.NUMBER: number, registry.AREA: area, **values}
 
 
 def xlsx(rows: list[dict], header=COLUMNS) -> bytes:
@@ -88,15 +95,15 @@ def test_good_file_creates_buildings_units_and_owners_with_exact_areas(tenant):
 
 def test_a_float_cell_reads_as_the_number_excel_shows():
     # Excel shows 15 significant digits: a computed 0.30000000000000004 is the 0.30 on the screen.
-    assert imports._decimal(0.1 + 0.2) == Decimal("0.30")
-    assert imports._decimal(89.55) == Decimal("89.55")
-    assert imports._decimal(90) == Decimal("90.00")
+    assert parse._decimal(0.1 + 0.2) == Decimal("0.30")
+    assert parse._decimal(89.55) == Decimal("89.55")
+    assert parse._decimal(90) == Decimal("90.00")
 
 
 def test_a_repeated_unit_row_adds_a_co_owner_and_the_first_owner_votes(tenant):
     run(tenant, [
-        unit_row(number="201", **{imports.OWNER: "甲方", imports.PHONE: "13800000011"}),
-        unit_row(number="201", area=None, **{imports.OWNER: "乙方", imports.PHONE: "13800000012"}),
+        unit_row(number="201", **{registry.OWNER: "甲方", registry.PHONE: "13800000011"}),
+        unit_row(number="201", area=None, **{registry.OWNER: "乙方", registry.PHONE: "13800000012"}),
     ])
 
     unit = Unit.objects.get(community=tenant.community, building__name="3号楼", number="201")
@@ -105,8 +112,8 @@ def test_a_repeated_unit_row_adds_a_co_owner_and_the_first_owner_votes(tenant):
 
 
 def test_the_same_owner_on_two_units_is_one_owner(tenant):
-    same = {imports.OWNER: "孙八", imports.ID_NUMBER: "11010519491231002X"}
-    run(tenant, [unit_row(number="301", **same), unit_row(number="302", **same, **{imports.PHONE: "13900000001"})])
+    same = {registry.OWNER: "孙八", registry.ID_NUMBER: "11010519491231002X"}
+    run(tenant, [unit_row(number="301", **same), unit_row(number="302", **same, **{registry.PHONE: "13900000001"})])
 
     owner = Owner.objects.get(community=tenant.community, name="孙八")
     assert sorted(owner.units.values_list("number", flat=True)) == ["301", "302"]
@@ -114,8 +121,8 @@ def test_the_same_owner_on_two_units_is_one_owner(tenant):
 
 
 def test_enum_columns_accept_chinese_labels_and_english_codes(tenant):
-    run(tenant, [unit_row(number="1", **{imports.USAGE: "commercial", imports.STATUS: "VACANT"}),
-                 unit_row(number="2", **{imports.USAGE: "商业", imports.STATUS: "空置"})])
+    run(tenant, [unit_row(number="1", **{registry.USAGE: "commercial", registry.STATUS: "VACANT"}),
+                 unit_row(number="2", **{registry.USAGE: "商业", registry.STATUS: "空置"})])
 
     assert set(Unit.objects.filter(building__name="3号楼").values_list("usage", "status")) == {
         (Unit.Usage.COMMERCIAL, Unit.Status.VACANT)}
@@ -124,8 +131,8 @@ def test_enum_columns_accept_chinese_labels_and_english_codes(tenant):
 # Bad files --------------------------------------------------------------------------------
 
 def test_one_bad_row_imports_nothing_and_the_report_names_row_and_column(tenant):
-    rows = [unit_row(number=f"40{i}", **{imports.OWNER: f"业主{i}"}) for i in range(8)]
-    rows[5][imports.AREA] = "abc"  # the header is row 1, so rows[5] is Excel row 7
+    rows = [unit_row(number=f"40{i}", **{registry.OWNER: f"业主{i}"}) for i in range(8)]
+    rows[5][registry.AREA] = "abc"  # the header is row 1, so rows[5] is Excel row 7
     units, owners, events = Unit.objects.count(), Owner.objects.count(), AuditEvent.objects.count()
 
     with pytest.raises(ImportRejected) as caught:
@@ -138,16 +145,16 @@ def test_one_bad_row_imports_nothing_and_the_report_names_row_and_column(tenant)
 
 
 @pytest.mark.parametrize("values, column", [
-    ({imports.AREA: "89.555"}, "建筑面积"),
-    ({imports.AREA: "-3"}, "建筑面积"),
-    ({imports.EXCLUSIVE: "90.00"}, "专有部分面积"),
-    ({imports.USAGE: "仓库"}, "用途"),
-    ({imports.LOW_INCOME: "也许"}, "低保户"),
-    ({imports.BILLING_START: "2024-13-01"}, "计费起始日"),
-    ({imports.OWNER: "周九", imports.PHONE: "12345"}, "手机号"),
-    ({imports.OWNER: "周九", imports.ID_NUMBER: "110105194912310021"}, "证件号码"),
-    ({imports.PHONE: "13800000000"}, "业主姓名"),
-    ({imports.BUILDING: ""}, "楼栋"),
+    ({registry.AREA: "89.555"}, "建筑面积"),
+    ({registry.AREA: "-3"}, "建筑面积"),
+    ({registry.EXCLUSIVE: "90.00"}, "专有部分面积"),
+    ({registry.USAGE: "仓库"}, "用途"),
+    ({registry.LOW_INCOME: "也许"}, "低保户"),
+    ({registry.BILLING_START: "2024-13-01"}, "计费起始日"),
+    ({registry.OWNER: "周九", registry.PHONE: "12345"}, "手机号"),
+    ({registry.OWNER: "周九", registry.ID_NUMBER: "110105194912310021"}, "证件号码"),
+    ({registry.PHONE: "13800000000"}, "业主姓名"),
+    ({registry.BUILDING: ""}, "楼栋"),
 ])
 def test_a_bad_cell_is_reported_at_its_row_and_column(tenant, values, column):
     with pytest.raises(ImportRejected) as caught:
@@ -157,7 +164,7 @@ def test_a_bad_cell_is_reported_at_its_row_and_column(tenant, values, column):
 
 
 def test_a_duplicate_unit_and_owner_row_is_reported(tenant):
-    owner = {imports.OWNER: "吴十", imports.PHONE: "13800000021"}
+    owner = {registry.OWNER: "吴十", registry.PHONE: "13800000021"}
     with pytest.raises(ImportRejected) as caught:
         run(tenant, [unit_row(number="601", **owner), unit_row(number="601", **owner)])
 
@@ -166,17 +173,17 @@ def test_a_duplicate_unit_and_owner_row_is_reported(tenant):
 
 def test_the_same_name_twice_on_a_unit_is_a_duplicate_unless_ids_tell_them_apart(tenant):
     with pytest.raises(ImportRejected) as caught:
-        run(tenant, [unit_row(number="602", **{imports.OWNER: "王二"}),
-                     unit_row(number="602", area=None, **{imports.OWNER: "王二", imports.PHONE: "13800000022"})])
+        run(tenant, [unit_row(number="602", **{registry.OWNER: "王二"}),
+                     unit_row(number="602", area=None, **{registry.OWNER: "王二", registry.PHONE: "13800000022"})])
     assert [(e["row"], e["column"]) for e in caught.value.errors] == [(3, "业主姓名")]
 
-    run(tenant, [unit_row(number="603", **{imports.OWNER: "王二", imports.ID_NUMBER: "11010519491231002X"}),
-                 unit_row(number="603", area=None, **{imports.OWNER: "王二", imports.ID_NUMBER: "110105194912310038"})])
+    run(tenant, [unit_row(number="603", **{registry.OWNER: "王二", registry.ID_NUMBER: "11010519491231002X"}),
+                 unit_row(number="603", area=None, **{registry.OWNER: "王二", registry.ID_NUMBER: "110105194912310038"})])
     assert Unit.objects.get(community=tenant.community, number="603").owners.count() == 2
 
 
 def test_a_missing_required_column_is_reported_on_the_header_row(tenant):
-    header = [c for c in COLUMNS if c != imports.AREA]
+    header = [c for c in COLUMNS if c != registry.AREA]
     with pytest.raises(ImportRejected) as caught:
         registry_import(actor=Actor(tenant.user("manager")), community=tenant.community,
                         path_or_file=io.BytesIO(xlsx([unit_row()], header=header)))
@@ -193,11 +200,11 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tenant):
 # Re-import and failures -------------------------------------------------------------------
 
 def test_reimport_updates_instead_of_duplicating(tenant):
-    owner = {imports.OWNER: "郑一", imports.PHONE: "13800000031"}
+    owner = {registry.OWNER: "郑一", registry.PHONE: "13800000031"}
     run(tenant, [unit_row(number="701", area="80.00", **owner)])
 
     summary = run(tenant, [unit_row(number="701", area="82.50", **owner, **{
-        imports.STATUS: "空置", imports.ZONE: "西区", imports.ID_NUMBER: "11010519491231002X"})])
+        registry.STATUS: "空置", registry.ZONE: "西区", registry.ID_NUMBER: "11010519491231002X"})])
 
     unit = Unit.objects.get(community=tenant.community, building__name="3号楼", number="701")
     assert (unit.area, unit.exclusive_area, unit.status) == (Decimal("82.50"), Decimal("82.50"), Unit.Status.VACANT)
@@ -229,17 +236,17 @@ def test_a_failure_while_saving_leaves_nothing_and_running_again_finishes(tenant
     def crash(*args, **kwargs):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(imports, "_save_ownerships", crash)
+    monkeypatch.setattr(save, "_save_ownerships", crash)
     with pytest.raises(RuntimeError):
-        imports.import_job_run(job_id=job.pk)
+        registry.import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert not Unit.objects.filter(community=tenant.community, number="801").exists()
 
     monkeypatch.undo()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.SAVING)  # as a killed process leaves it
-    assert imports.import_jobs_requeue_interrupted() == [job.pk]
-    imports.import_job_run(job_id=job.pk)
+    assert registry.import_jobs_requeue_interrupted() == [job.pk]
+    registry.import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.summary["units_created"] == 1
@@ -351,7 +358,7 @@ def test_api_template_download_is_an_xlsx(tenant, api):
     response = api(tenant.user("manager")).get("/api/v1/imports/template.xlsx")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == imports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == registry.XLSX_CONTENT_TYPE
     assert "房屋" in load_workbook(io.BytesIO(response.content)).sheetnames
 
 
@@ -408,7 +415,7 @@ def test_import_command_imports_a_file(tenant, tmp_path):
 
 def test_import_command_prints_the_row_report_and_fails_on_a_bad_file(tenant, tmp_path):
     path = tmp_path / "bad.xlsx"
-    path.write_bytes(xlsx([unit_row(number="1501"), unit_row(number="1502", **{imports.STATUS: "拆除"})]))
+    path.write_bytes(xlsx([unit_row(number="1501"), unit_row(number="1502", **{registry.STATUS: "拆除"})]))
     err = io.StringIO()
 
     with pytest.raises(CommandError):
@@ -459,7 +466,7 @@ def test_web_progress_panel_polls_while_the_job_runs(tenant, client):
 def test_web_progress_panel_of_a_failed_job_lists_row_and_column(tenant, client, django_capture_on_commit_callbacks):
     client.force_login(tenant.user("manager"))
     rows = [unit_row(number=f"17{i}") for i in range(6)]
-    rows[5][imports.AREA] = "abc"
+    rows[5][registry.AREA] = "abc"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("estates:import", args=[tenant.community.pk]),
                     {"file": SimpleUploadedFile("bad.xlsx", xlsx(rows))})

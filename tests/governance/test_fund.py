@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from linli.core.errors import PermissionDenied, ValidationFailed
+from linli.core.money import split_pro_rata
 from linli.core.tenancy import Actor
 from linli.estates.models import Ownership
 from linli.governance import selectors, services
@@ -38,10 +39,17 @@ def end_publicity(u):
 
 
 def test_allocation_is_exact_to_the_fen_by_largest_remainder():
-    shares = services.allocate(D("100.00"), {1: D("1"), 2: D("1"), 3: D("1")})
+    shares = split_pro_rata(D("100.00"), {1: D("1"), 2: D("1"), 3: D("1")})
     assert shares == {1: D("33.34"), 2: D("33.33"), 3: D("33.33")}
-    shares = services.allocate(D("0.05"), {10: D("30"), 11: D("50"), 12: D("20")})
+    shares = split_pro_rata(D("0.05"), {10: D("30"), 11: D("50"), 12: D("20")})
     assert sum(shares.values()) == D("0.05") and shares == {10: D("0.02"), 11: D("0.02"), 12: D("0.01")}
+
+
+def test_interest_with_no_balance_to_share_it_is_refused_in_the_funds_words(town, tenant):
+    with pytest.raises(ValidationFailed) as refused:
+        services.fund_interest_record(actor=Actor(tenant.user("finance")), community=town.community,
+                                      amount=D("100.00"))
+    assert refused.value.code == "nothing_to_allocate" and str(refused.value.message) == "没有可分摊的房屋。"
 
 
 def test_the_first_deposit_is_the_standard_times_the_built_area(town):

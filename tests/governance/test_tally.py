@@ -81,7 +81,7 @@ def test_recall_needs_a_fifth_of_the_area_or_more():
 def election(ballots, *, seats=5, participants=None, total_owners=None, total_area=None, collected=None,
              candidates=(1, 2, 3, 4, 5, 6, 7)):
     participants = participants or {voter: D("100") for voter, _ in ballots}
-    return tally.election_tally(
+    return tally.seats_tally(
         seats=seats, participants=participants, ballots=ballots, candidates=list(candidates),
         total_owners=total_owners or len(participants), ballots_collected=collected,
         total_area=total_area or sum(participants.values(), D(0)),

@@ -82,6 +82,15 @@ def test_an_owner_votes_on_the_portal(login, tenant, assembly):
     assert "您已表决：同意" in client.get(reverse("governance:assembly", args=[assembly.pk])).content.decode()
 
 
+@pytest.mark.parametrize("back, lands_on", [("/governance/me/", "/governance/me/"),
+                                              ("https://evil.example/", None), ("//evil.example/", None)])
+def test_a_vote_goes_back_only_to_a_page_of_this_site(login, tenant, assembly, back, lands_on):
+    motion = assembly.motions.get()
+    response = login(tenant.user("owner")).post(reverse("governance:motion_vote", args=[motion.pk]),
+                                                {"choice": "yes", "back": back})
+    assert response["Location"] == (lands_on or reverse("governance:assembly", args=[assembly.pk]))
+
+
 def test_a_teller_enters_a_paper_ballot_by_unit_with_its_proxy(login, tenant, assembly):
     motion = assembly.motions.get()
     client = login(tenant.user("committee_member"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from linli.operations.models import GateEvent, TemporaryPass, Visitor
-from linli.operations.services import access
+from linli.operations.services import gates
 from tests.browser import VIEWPORTS, browser, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant
 from tests.operations.world_access import closed_groups
@@ -62,7 +62,7 @@ def test_a_guard_registers_a_visitor_and_issues_a_temporary_pass(phone, live_ser
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "operations-pass")
 
-    event, _created = access.gate_event_record(gate=tenant.extra["world"]["gate"], event_id="cam-1", direction="in",
+    event, _created = gates.gate_event_record(gate=tenant.extra["world"]["gate"], event_id="cam-1", direction="in",
                                                at=timezone.now(), plate="鲁Q88888")
     assert (event.allowed, event.reason) == (True, "temporary_pass")
 

@@ -12,12 +12,12 @@ from huey.contrib.djhuey import HUEY
 
 from linli.billing import services as billing
 from linli.billing.models import Bill, FeeRule
-from linli.billing.runs import bill_run_create
+from linli.billing.services import bill_run_create
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.models import AuditEvent, InboxMessage, OutboxMessage
 from linli.core.tenancy import Actor, SystemActor
 from linli.operations.models import AccessCard, GateEvent
-from linli.operations.services import access
+from linli.operations.services import gates
 from tests.operations.world_access import closed_groups
 
 @pytest.fixture
@@ -34,25 +34,25 @@ def at(hour=9):
     ("鲁QD12345", "鲁QD12345"), ("粤BFA1234", "粤BFA1234"), ("鲁Q12345D", "鲁Q12345D"), ("鲁Q1234学", "鲁Q1234学"),
 ])
 def test_plates_are_normalised(raw, plate):
-    assert access.plate_normalise(raw) == plate
+    assert gates.plate_normalise(raw) == plate
 
 
 @pytest.mark.parametrize("raw", ["", "12345", "鲁12345", "鲁QI2345", "鲁Q1234", "鲁Q123456", "鲁QD1234A",
                                  "XQ12345", "鲁QA12345B"])
 def test_bad_plates_are_refused(raw):
     with pytest.raises(ValidationFailed) as exc:
-        access.plate_normalise(raw)
+        gates.plate_normalise(raw)
     assert "plate" in exc.value.fields
 
 
 def test_same_plate_twice_is_a_conflict(world):
     t, w = world
     with pytest.raises(Conflict):
-        access.vehicle_create(actor=Actor(t.user("guard")), community=t.community, plate="鲁q 12345")
+        gates.vehicle_create(actor=Actor(t.user("guard")), community=t.community, plate="鲁q 12345")
 
 
 def decide(w, **kwargs):
-    event, _created = access.gate_event_record(gate=w["gate"], event_id=kwargs.pop("event_id", "e"),
+    event, _created = gates.gate_event_record(gate=w["gate"], event_id=kwargs.pop("event_id", "e"),
                                                direction="in", at=kwargs.pop("when", at()), **kwargs)
     return event
 
@@ -81,13 +81,13 @@ def test_card_refused(world, change, reason):
     t, w = world
     guard, card = Actor(t.user("guard")), w["card"]
     if change == "disable":
-        access.card_disable(actor=guard, access_card=card, reason="车辆已出售")
+        gates.card_disable(actor=guard, access_card=card, reason="车辆已出售")
     elif change == "lost":
-        access.card_report_lost(actor=guard, access_card=card)
+        gates.card_report_lost(actor=guard, access_card=card)
     elif change == "expired":
-        access.card_update(actor=guard, access_card=card, changes={"valid_until": timezone.localdate() - dt.timedelta(days=1)})
+        gates.card_update(actor=guard, access_card=card, changes={"valid_until": timezone.localdate() - dt.timedelta(days=1)})
     else:
-        access.card_update(actor=guard, access_card=card, changes={"zones": [t.zone]})
+        gates.card_update(actor=guard, access_card=card, changes={"zones": [t.zone]})
     event = decide(w, card_number="C-1001")
     assert (event.allowed, event.reason) == (False, reason)
 
@@ -101,7 +101,7 @@ def test_unknown_card_is_refused(world):
 def test_temporary_pass_lets_a_visitor_in_until_it_expires(world):
     t, w = world
     guard = Actor(t.user("guard"))
-    issued = access.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888",
+    issued = gates.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888",
                                          valid_from=at(8), valid_until=at(12))
     inside = decide(w, event_id="1", plate="鲁Q F8888", when=at(10))
     assert (inside.allowed, inside.reason, inside.temporary_pass) == (True, "temporary_pass", issued)
@@ -114,17 +114,17 @@ def test_temporary_pass_lets_a_visitor_in_until_it_expires(world):
 def test_revoked_pass_no_longer_opens(world):
     t, w = world
     guard = Actor(t.user("guard"))
-    issued = access.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888", hours=4)
-    access.temporary_pass_revoke(actor=guard, temporary_pass=issued)
+    issued = gates.temporary_pass_issue(actor=guard, community=t.community, plate="鲁QF8888", hours=4)
+    gates.temporary_pass_revoke(actor=guard, temporary_pass=issued)
     assert not decide(w, plate="鲁QF8888", when=timezone.now()).allowed
 
 
 def test_the_same_event_twice_is_recorded_once_with_the_first_answer(world):
     t, w = world
-    first, created = access.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
+    first, created = gates.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
                                               card_number="C-1001")
-    access.card_report_lost(actor=Actor(t.user("guard")), access_card=w["card"])
-    again, created_again = access.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
+    gates.card_report_lost(actor=Actor(t.user("guard")), access_card=w["card"])
+    again, created_again = gates.gate_event_record(gate=w["gate"], event_id="42", direction="in", at=at(),
                                                     card_number="C-1001")
     assert (created, created_again, again.pk, again.allowed) == (True, False, first.pk, True)
     assert GateEvent.objects.filter(gate=w["gate"]).count() == 1
@@ -133,21 +133,21 @@ def test_the_same_event_twice_is_recorded_once_with_the_first_answer(world):
 def test_only_access_roles_issue_cards(world):
     t, _w = world
     with pytest.raises(PermissionDenied):
-        access.card_issue(actor=Actor(t.user("cleaner")), community=t.community, number="X-1")
+        gates.card_issue(actor=Actor(t.user("cleaner")), community=t.community, number="X-1")
 
 
 def test_gate_key_is_stored_only_as_its_hash(world):
     _t, w = world
     gate = w["gate"]
     assert w["key"] not in (gate.key_hash, gate.key_prefix)
-    assert gate.key_hash == access.gate_key_hash(w["key"]) and access.gate_for_key(w["key"]) == gate
+    assert gate.key_hash == gates.gate_key_hash(w["key"]) and gates.gate_for_key(w["key"]) == gate
 
 
 def test_rotating_the_key_retires_the_old_one(world):
     t, w = world
-    _gate, new_key = access.gate_key_rotate(actor=Actor(t.user("manager")), gate=w["gate"])
-    assert access.gate_for_key(w["key"]) is None
-    assert access.gate_for_key(new_key) == w["gate"]
+    _gate, new_key = gates.gate_key_rotate(actor=Actor(t.user("manager")), gate=w["gate"])
+    assert gates.gate_for_key(w["key"]) is None
+    assert gates.gate_for_key(new_key) == w["gate"]
 
 
 # Fair collection: unpaid fees never stop a card (Civil Code Art. 944) ---------------------------
@@ -185,7 +185,7 @@ def test_stopping_a_card_needs_a_reason(world):
     t, w = world
     for reason in ("", "   "):
         with pytest.raises(ValidationFailed) as exc:
-            access.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason=reason)
+            gates.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason=reason)
         assert "reason" in exc.value.fields
     w["card"].refresh_from_db()
     assert w["card"].status == AccessCard.Status.ACTIVE
@@ -194,7 +194,7 @@ def test_stopping_a_card_needs_a_reason(world):
 def test_stopping_a_card_tells_its_owner_why(world, django_capture_on_commit_callbacks):
     t, w = world
     with django_capture_on_commit_callbacks(execute=True):
-        card = access.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason="车辆已出售")
+        card = gates.card_disable(actor=Actor(t.user("guard")), access_card=w["card"], reason="车辆已出售")
     assert (card.status, card.disabled_reason) == (AccessCard.Status.DISABLED, "车辆已出售")
     message = InboxMessage.objects.get(user=t.user("owner"))
     assert "C-1001" in message.title and "车辆已出售" in message.body and "鲁Q12345" in message.body
@@ -210,7 +210,7 @@ def test_an_owner_without_a_login_is_told_by_sms(world, django_capture_on_commit
     w["vehicle"].owner = owner
     w["vehicle"].save(update_fields=["owner"])
     with django_capture_on_commit_callbacks(execute=True):
-        access.card_disable(actor=Actor(t.user("manager")), access_card=w["card"], reason="门禁卡借给外来车辆使用")
+        gates.card_disable(actor=Actor(t.user("manager")), access_card=w["card"], reason="门禁卡借给外来车辆使用")
     sms = OutboxMessage.objects.get(recipient="13600002222")
     assert "门禁卡借给外来车辆使用" in sms.body
     assert not InboxMessage.objects.filter(user=t.user("owner")).exists()
@@ -219,8 +219,8 @@ def test_an_owner_without_a_login_is_told_by_sms(world, django_capture_on_commit
 def test_a_card_stopped_for_a_reason_is_restarted_by_hand(world):
     t, w = world
     guard = Actor(t.user("guard"))
-    access.card_disable(actor=guard, access_card=w["card"], reason="车辆已出售")
-    card = access.card_enable(actor=guard, access_card=w["card"])
+    gates.card_disable(actor=guard, access_card=w["card"], reason="车辆已出售")
+    card = gates.card_enable(actor=guard, access_card=w["card"])
     assert (card.status, card.disabled_reason, card.disabled_at) == (AccessCard.Status.ACTIVE, "", None)
 
 
@@ -229,7 +229,7 @@ def test_the_migration_restarts_the_cards_the_arrears_rule_stopped(world):
     from django.apps import apps
 
     migration = importlib.import_module("linli.operations.migrations.0003_no_card_stopped_for_arrears")
-    by_hand = access.card_issue(actor=SystemActor(), community=t.community, number="C-2002")
+    by_hand = gates.card_issue(actor=SystemActor(), community=t.community, number="C-2002")
     AccessCard.objects.filter(pk=w["card"].pk).update(status="disabled", disabled_reason="arrears",
                                                       disabled_at=timezone.now())
     AccessCard.objects.filter(pk=by_hand.pk).update(status="disabled", disabled_reason="manual")
@@ -245,6 +245,6 @@ def test_the_migration_restarts_the_cards_the_arrears_rule_stopped(world):
 def test_lost_card_can_be_reenabled(world):
     t, w = world
     guard = Actor(t.user("guard"))
-    access.card_report_lost(actor=guard, access_card=w["card"])
-    card = access.card_enable(actor=guard, access_card=w["card"])
+    gates.card_report_lost(actor=guard, access_card=w["card"])
+    card = gates.card_enable(actor=guard, access_card=w["card"])
     assert card.status == AccessCard.Status.ACTIVE

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from linli.core.tenancy import Actor
 from linli.operations.models import EnvTask
 from linli.operations.services import patrols
-from linli.servicedesk import services as desk
+from linli.servicedesk import review as desk
 from linli.servicedesk.models import DailyReview
-from linli.servicedesk.selectors import daily_review_compute
+from linli.servicedesk.review import daily_review_compute
 from tests.operations.world_people import people_world
 
 
@@ -107,7 +107,7 @@ def test_the_day_page_is_not_found_for_another_tenant(client, tenants):
 
 
 def test_review_sections_are_a_couple_of_queries(tenant, exceptions, django_assert_max_num_queries):
-    from linli.servicedesk.review_sections import sections_compute
+    from linli.servicedesk.review import sections_compute
 
     with django_assert_max_num_queries(5):
         sections_compute(tenant.community.pk, timezone.localdate())

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from linli.core.tenancy import Actor
 from linli.operations.models import Gate, GateEvent
-from linli.operations.services import access
+from linli.operations.services import gates
 from tests.operations.world_access import closed_groups
 
 URL = "/api/v1/gate-controller/events/"
@@ -48,7 +48,7 @@ def test_a_users_token_is_not_a_device_key(world, api):
 
 def test_an_inactive_gate_is_refused(world):
     t, w = world
-    access.gate_update(actor=Actor(t.user("manager")), gate=w["gate"], changes={"active": False})
+    gates.gate_update(actor=Actor(t.user("manager")), gate=w["gate"], changes={"active": False})
     response = controller(w["key"]).post(URL, EVENT, format="json")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     assert not GateEvent.objects.exists()
@@ -114,11 +114,11 @@ def test_creating_a_gate_returns_its_key_once(world, api):
                           format="json")
     assert created.status_code == 201
     key = created.json()["key"]
-    assert access.gate_for_key(key).pk == created.json()["id"]
+    assert gates.gate_for_key(key).pk == created.json()["id"]
     shown = client.get(f"/api/v1/gates/{created.json()['id']}/").json()
     assert "key" not in shown and shown["key_prefix"] == key[:8]
     rotated = client.post(f"/api/v1/gates/{created.json()['id']}/rotate-key/").json()
-    assert rotated["key"] != key and access.gate_for_key(key) is None
+    assert rotated["key"] != key and gates.gate_for_key(key) is None
 
 
 def test_a_guard_cannot_create_gates(world, api):

@@ -125,7 +125,7 @@ def test_read_tracking(tenant, world):
 def test_owner_opens_a_notice_on_the_bulletin(client, tenant, world):
     notice = publish(world, tenant, title="电梯检修")
     client.force_login(tenant.user("owner"))
-    portal = client.get(reverse("web:my_units")).content.decode()
+    portal = client.get(reverse("estates:my_units")).content.decode()
     assert "公告栏" in portal and "电梯检修" in portal and "1 条未读" in portal
     page = client.get(reverse("operations:bulletin_detail", args=[notice.pk]))
     assert page.status_code == 200 and NoticeRead.objects.filter(notice=notice, user=tenant.user("owner")).exists()

@@ -171,7 +171,7 @@ def test_the_task_closes_rounds_whose_window_ended(tenant, route):
 
 
 def test_the_periodic_job_generates_and_closes(tenant, route):
-    from linli.operations.tasks.people import plan_ahead
+    from linli.operations.tasks.planning import plan_ahead
 
     PatrolPlan.objects.create(community=tenant.community, route=route, name="夜间一巡", window_start=dt.time(22),
                               window_end=dt.time(2))
@@ -181,11 +181,11 @@ def test_the_periodic_job_generates_and_closes(tenant, route):
 
 
 def test_the_qr_sheet_has_each_checkpoint_with_its_code_and_scan_url(client, tenant, route, monkeypatch):
-    from linli.operations.views import people_exports
+    from linli.operations.views import exports
 
     encoded = []
-    real_qr = people_exports._qr
-    monkeypatch.setattr(people_exports, "_qr", lambda url: encoded.append(url) or real_qr(url))
+    real_qr = exports._qr
+    monkeypatch.setattr(exports, "_qr", lambda url: encoded.append(url) or real_qr(url))
     client.force_login(tenant.user("guard"))
     response = client.get(reverse("operations:route_qr_pdf", args=[route.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

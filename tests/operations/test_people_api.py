@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from linli.operations.api.people import routes
+from linli.operations.api import environment, patrols, staff
 from tests.operations.world_people import MODELS, people_objects, people_world
 
+routes = [*staff.routes, *patrols.routes, *environment.routes]
 ROLES = ["manager", "finance", "guard", "cleaner", "technician", "regulator", "committee_member", "owner"]
 
 

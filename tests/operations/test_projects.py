@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from linli.core.errors import ValidationFailed
 from linli.core.tenancy import Actor
-from linli.estates.imports import ImportRejected
+from linli.estates.registry import ImportRejected
 from linli.operations.models import ProjectUnit
 from linli.operations.selectors import facilities as selectors
 from linli.operations.services import facilities

@@ -11,7 +11,7 @@ from linli.core.errors import Conflict, ValidationFailed
 from linli.core.models import InboxMessage
 from linli.core.tenancy import Actor
 from linli.operations.models import TemporaryPass, Visitor
-from linli.operations.services import access
+from linli.operations.services import gates
 
 
 def guard_of(t):
@@ -19,7 +19,7 @@ def guard_of(t):
 
 
 def test_registering_with_a_pass_issues_it_for_the_plate(tenant):
-    visitor = access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四",
+    visitor = gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四",
                                       phone="138 0000 1234", plate="鲁q66666", unit=tenant.units[1], pass_hours=2)
     issued = visitor.passes.get()
     assert (visitor.phone, visitor.plate, issued.plate) == ("13800001234", "鲁Q66666", "鲁Q66666")
@@ -28,28 +28,28 @@ def test_registering_with_a_pass_issues_it_for_the_plate(tenant):
 
 def test_a_pass_needs_a_plate(tenant):
     with pytest.raises(ValidationFailed) as exc:
-        access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", pass_hours=2)
+        gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", pass_hours=2)
     assert "plate" in exc.value.fields and not Visitor.objects.exists()
 
 
 def test_leaving_ends_the_visitors_passes(tenant):
-    visitor = access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四",
+    visitor = gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四",
                                       plate="鲁Q66666", pass_hours=4)
-    access.visitor_leave(actor=guard_of(tenant), visitor=visitor)
+    gates.visitor_leave(actor=guard_of(tenant), visitor=visitor)
     assert visitor.left_at is not None
     assert TemporaryPass.objects.get(visitor=visitor).revoked_at is not None
     with pytest.raises(Conflict):
-        access.visitor_leave(actor=guard_of(tenant), visitor=visitor)
+        gates.visitor_leave(actor=guard_of(tenant), visitor=visitor)
 
 
 def test_a_unit_of_another_community_is_refused(tenants):
     a, b = tenants
     with pytest.raises(ValidationFailed):
-        access.visitor_register(actor=guard_of(a), community=a.community, name="李四", unit=b.units[0])
+        gates.visitor_register(actor=guard_of(a), community=a.community, name="李四", unit=b.units[0])
 
 
 def test_visitor_phone_is_masked_for_roles_that_do_not_need_it(tenant, api):
-    access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", phone="13800001234")
+    gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", phone="13800001234")
     assert api(tenant.user("guard")).get("/api/v1/visitors/").json()["results"][0]["phone"] == "13800001234"
     assert api(tenant.user("cleaner")).get("/api/v1/visitors/").json()["results"][0]["phone"] == "138****1234"
 
@@ -86,7 +86,7 @@ def test_the_page_shows_errors_next_to_the_fields(guard_client, tenant):
 
 
 def test_marking_a_visitor_left_swaps_the_row(guard_client, tenant):
-    visitor = access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四")
+    visitor = gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四")
     response = guard_client.post(reverse("operations:visitor_leave", args=[visitor.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "离开" in response.content.decode()
     assert 'id="visitor-%d"' % visitor.pk in response.content.decode()
@@ -95,15 +95,15 @@ def test_marking_a_visitor_left_swaps_the_row(guard_client, tenant):
 
 
 def test_search_by_plate_or_name(guard_client, tenant):
-    access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", plate="鲁Q66666")
-    access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="赵六")
+    gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", plate="鲁Q66666")
+    gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="赵六")
     url = reverse("operations:visitor_register", args=[tenant.community.pk])
     html = guard_client.get(url, {"q": "q666"}).content.decode()
     assert "李四" in html and "赵六" not in html
 
 
 def test_export_is_a_workbook_with_masked_phones_for_a_cleaner(client, tenant):
-    access.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", phone="13800001234")
+    gates.visitor_register(actor=guard_of(tenant), community=tenant.community, name="李四", phone="13800001234")
     client.force_login(tenant.user("cleaner"))
     response = client.get(reverse("operations:visitor_export", args=[tenant.community.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -123,12 +123,12 @@ def test_another_companys_guard_gets_404(client, tenants):
     a, b = tenants
     client.force_login(b.user("guard"))
     assert client.get(reverse("operations:visitor_register", args=[a.community.pk])).status_code == 404
-    visitor = access.visitor_register(actor=guard_of(a), community=a.community, name="李四")
+    visitor = gates.visitor_register(actor=guard_of(a), community=a.community, name="李四")
     assert client.post(reverse("operations:visitor_leave", args=[visitor.pk])).status_code == 404
 
 
 def test_pass_page_revokes(guard_client, tenant):
-    issued = access.temporary_pass_issue(actor=guard_of(tenant), community=tenant.community, plate="鲁Q66666")
+    issued = gates.temporary_pass_issue(actor=guard_of(tenant), community=tenant.community, plate="鲁Q66666")
     url = reverse("operations:access_pass_detail", args=[issued.pk])
     assert "有效" in guard_client.get(url).content.decode()
     guard_client.post(url, {"action": "revoke"})
@@ -140,7 +140,7 @@ def test_access_pages_render(guard_client, tenant):
     from tests.operations.world_access import closed_groups
 
     w = closed_groups(tenant)
-    access.gate_event_record(gate=w["gate"], event_id="1", direction="in", at=timezone.now(), card_number="NOPE")
+    gates.gate_event_record(gate=w["gate"], event_id="1", direction="in", at=timezone.now(), card_number="NOPE")
     cid = tenant.community.pk
     for name in ("access_gate_events", "access_vehicles", "access_gates", "access_passes"):
         response = guard_client.get(reverse(f"operations:{name}", args=[cid]))
@@ -156,7 +156,7 @@ def test_manager_creates_a_gate_and_sees_the_key_once(client, tenant):
     html = response.content.decode()
     gate = tenant.community.gates.get()
     key = html.split('class="key-value" type="text" readonly value="')[1].split('"')[0]
-    assert access.gate_for_key(key) == gate and response["Cache-Control"] == "no-store"
+    assert gates.gate_for_key(key) == gate and response["Cache-Control"] == "no-store"
     assert key not in client.get(url).content.decode()
 
 
@@ -175,9 +175,9 @@ def test_manager_issues_a_card_and_reports_it_lost(client, tenant):
 
 
 def test_a_guard_stops_a_card_on_the_page_only_with_a_reason(client, tenant, django_capture_on_commit_callbacks):
-    vehicle = access.vehicle_create(actor=guard_of(tenant), community=tenant.community, plate="鲁Q12345",
+    vehicle = gates.vehicle_create(actor=guard_of(tenant), community=tenant.community, plate="鲁Q12345",
                                     unit=tenant.units[0], owner=tenant.owners[0])
-    card = access.card_issue(actor=guard_of(tenant), community=tenant.community, number="K-9", vehicle=vehicle)
+    card = gates.card_issue(actor=guard_of(tenant), community=tenant.community, number="K-9", vehicle=vehicle)
     client.force_login(tenant.user("guard"))
     page = client.get(reverse("operations:access_vehicles", args=[tenant.community.pk])).content.decode()
     assert "停用原因" in page and "停卡规则" not in page

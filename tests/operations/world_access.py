@@ -7,20 +7,20 @@ from django.utils import timezone
 
 from linli.core.tenancy import SystemActor
 from linli.operations.models import ProjectUnit
-from linli.operations.services import access, facilities, notices
+from linli.operations.services import facilities, gates, notices
 
 
 def access_objects(b) -> dict:
     system = SystemActor()
     community = b.community
-    vehicle = access.vehicle_create(actor=system, community=community, plate="鲁Q9B123", unit=b.units[0],
+    vehicle = gates.vehicle_create(actor=system, community=community, plate="鲁Q9B123", unit=b.units[0],
                                     owner=b.owners[0])
-    card = access.card_issue(actor=system, community=community, number="B-0001", vehicle=vehicle,
+    card = gates.card_issue(actor=system, community=community, number="B-0001", vehicle=vehicle,
                              parking_space=b.extra["parking_space"])
-    gate, _key = access.gate_create(actor=system, community=community, name="乙道闸", zone=b.zone)
-    event, _created = access.gate_event_record(gate=gate, event_id="b-1", direction="in", at=timezone.now(),
+    gate, _key = gates.gate_create(actor=system, community=community, name="乙道闸", zone=b.zone)
+    event, _created = gates.gate_event_record(gate=gate, event_id="b-1", direction="in", at=timezone.now(),
                                                card_number="B-0001")
-    visitor = access.visitor_register(actor=system, community=community, name="乙访客", plate="鲁QB7777",
+    visitor = gates.visitor_register(actor=system, community=community, name="乙访客", plate="鲁QB7777",
                                       pass_hours=4)
     asset = facilities.asset_create(actor=system, community=community, kind="streetlight", code="B-LD-01",
                                     name="乙路灯", zone=b.zone)
@@ -53,10 +53,10 @@ def closed_groups(t) -> dict:
     group = f.ZoneFactory(community=t.community, name="金苗园", parent=south, kind=Zone.Kind.GROUP,
                           closed_management=True)
     building = f.BuildingFactory(community=t.community, zone=group, name="金1号楼")
-    gate, key = access.gate_create(actor=system, community=t.community, name="金苗园挡车器", zone=group)
-    vehicle = access.vehicle_create(actor=system, community=t.community, plate="鲁Q12345", unit=t.units[0],
+    gate, key = gates.gate_create(actor=system, community=t.community, name="金苗园挡车器", zone=group)
+    vehicle = gates.vehicle_create(actor=system, community=t.community, plate="鲁Q12345", unit=t.units[0],
                                     owner=t.owners[0])
-    card = access.card_issue(actor=system, community=t.community, number="C-1001", vehicle=vehicle,
+    card = gates.card_issue(actor=system, community=t.community, number="C-1001", vehicle=vehicle,
                              parking_space=t.extra["parking_space"], zones=[group])
     return {"south": south, "group": group, "building": building, "gate": gate, "key": key, "vehicle": vehicle,
             "card": card}

@@ -54,7 +54,7 @@ def job_consumer_start() -> None:
 
 def job_daily_review(at: str) -> None:
     """The periodic task, at the given moment (ISO-8601 with offset)."""
-    from linli.servicedesk.services import daily_reviews_keep_due
+    from linli.servicedesk.review import daily_reviews_keep_due
 
     daily_reviews_keep_due(now=dt.datetime.fromisoformat(at))
 

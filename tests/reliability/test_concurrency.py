@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from linli.billing.runs import bill_run_create
+from linli.billing.services import bill_run_create
 from linli.governance import services as governance
 from linli.servicedesk.models import ServiceRequest
 from tests.billing.conftest import build_world

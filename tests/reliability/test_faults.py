@@ -14,14 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from linli.core.tenancy import SystemActor
-from linli.estates import imports
+from linli.estates import registry as imports
 from linli.estates.models import ImportJob
-from linli.servicedesk.services import daily_reviews_keep_due
-from tests.support.scratch import scratch_copy
+from linli.servicedesk.review import daily_reviews_keep_due
 from tests.estates.test_import import unit_row, xlsx
 from tests.reliability import child
 from tests.reliability.processes import kill_when_paused, run
 from tests.servicedesk.helpers import backdate, file
+from tests.support.scratch import scratch_copy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,13 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from linli.billing.api import BillLineSerializer, BillSerializer
 from linli.billing.models import Bill
-from linli.billing.runs import bill_run_create
-from linli.billing.services import bill_late_fee_waive, fee_rule_create, late_fee_policy_set, payment_record
+from linli.billing.services import (
+    bill_late_fee_waive,
+    bill_run_create,
+    fee_rule_create,
+    late_fee_policy_set,
+    payment_record,
+)
 from linli.core.tenancy import SystemActor
 
 

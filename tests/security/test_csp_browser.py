@@ -19,7 +19,7 @@ def pages(community_id: int, school_id: int, jurisdiction_id: int) -> list[tuple
     return [
         (None, reverse("web:login"), 0),
         ("manager", reverse("web:overview", args=[community_id]), 1),
-        ("manager", reverse("web:unit_list", args=[community_id]), 0),
+        ("manager", reverse("estates:unit_list", args=[community_id]), 0),
         ("manager", reverse("billing:dashboard", args=[community_id]), 1),
         ("manager", reverse("servicedesk:service_dashboard", args=[community_id]), 1),
         ("manager", reverse("governance:desk", args=[community_id]), 0),

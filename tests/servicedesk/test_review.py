@@ -10,6 +10,7 @@ from linli.core.models import InboxMessage
 from linli.estates.models import Community
 from linli.servicedesk import selectors, services
 from linli.servicedesk.models import DailyReview, ServiceRequest
+from linli.servicedesk.review import daily_reviews_keep_due
 
 from .helpers import actor, backdate, file
 
@@ -104,10 +105,10 @@ def test_the_review_is_kept_at_the_configured_hour_and_sent_to_the_manager(
     before = timezone.make_aware(dt.datetime.combine(today, dt.time(17, 29)), tz)
     after = timezone.make_aware(dt.datetime.combine(today, dt.time(17, 31)), tz)
     request = backdate(file(tenant), days=2)
-    assert services.daily_reviews_keep_due(now=before) == 0
+    assert daily_reviews_keep_due(now=before) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.daily_reviews_keep_due(now=after) == Community.objects.count()
-    assert services.daily_reviews_keep_due(now=after) == 0
+        assert daily_reviews_keep_due(now=after) == Community.objects.count()
+    assert daily_reviews_keep_due(now=after) == 0
     kept = DailyReview.objects.get(community=tenant.community, date=today)
     assert request.pk in kept.data["overdue"]
     message = InboxMessage.objects.get(user=tenant.user("manager"), title__contains="日清日审")

@@ -98,8 +98,7 @@ def pay_during_run(code: str, period: str, unit_id: str, amount: str) -> dict:
     from django.db.models import Sum
 
     from linli.billing.models import Account, Allocation, Bill, Payment
-    from linli.billing.runs import bill_run_create
-    from linli.billing.services import payment_record
+    from linli.billing.services import bill_run_create, payment_record
     from linli.core.tenancy import SystemActor
     from linli.estates.models import Community, Unit
 

@@ -65,7 +65,6 @@ from .elections import (
     tie_break_vote,
 )
 from .fund import (
-    allocate,
     fund_authority,
     fund_first_deposit,
     fund_interest_confirm,
@@ -81,3 +80,21 @@ from .fund import (
     publicity_min_days,
 )
 from .recall import recall_petition_create, recall_progress, recall_sign
+
+__all__ = [
+    "HAND_OFF_KINDS", "HAND_OFF_OPINION_MAX", "PREP_TASK_TITLES", "assemblies_open_due", "assembly_close",
+    "assembly_create", "assembly_open", "assembly_publish", "ballot_cast", "can_run", "candidate_nominate",
+    "committee_end", "committee_file", "committee_filing_answer", "committee_form", "committee_officers_decide",
+    "committee_reminders_send", "count_digest", "count_officer_add", "count_sign", "current_committee",
+    "election_cancel", "election_count", "election_create", "election_open", "election_publish", "election_tally",
+    "filing_current", "fund_authority", "fund_first_deposit", "fund_interest_confirm", "fund_interest_record",
+    "fund_objection_record", "fund_top_up", "fund_usage_create", "fund_usage_decide", "fund_usage_pay",
+    "fund_usage_publish", "may_decide_fund", "motion_count", "motion_create", "motion_result_for",
+    "negative_vote_count", "officer_ballot_cast", "owner_concern_answer", "owner_concern_hand_off",
+    "owner_concern_raise", "participant_register", "prep_group_community_ids", "prep_group_create",
+    "prep_group_dissolve", "prep_group_member_add", "prep_task_update", "proxy_record", "publicity_min_days",
+    "recall_petition_create", "recall_progress", "recall_sign", "self_management_hire", "self_management_start",
+    "service_budget_create", "service_budget_disclose", "service_budget_review", "service_budget_revise",
+    "service_budget_submit", "sign_in_record", "sitting", "tally_response", "tie_break_vote", "vacancies",
+    "vote_cast", "voting_ended",
+]

@@ -27,7 +27,6 @@ from .committees import recall_carry_out
 from .common import acting_channel, append_audited, can_run, require_run, window_check
 
 
-
 def _owner_users(community_id: int, unit_ids=None):
     owners = Owner.objects.filter(community_id=community_id, user__isnull=False)
     if unit_ids is not None:

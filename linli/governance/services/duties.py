@@ -22,7 +22,7 @@ from linli.servicedesk.models import Kind as RequestKind
 from linli.servicedesk.services import request_create
 
 from ..models import Assembly, CountOfficer, Election, OwnerConcern, ServiceBudget, ServiceBudgetLine
-from .assemblies import notify_owners, voting_ended, votes_digest
+from .assemblies import notify_owners, votes_digest, voting_ended
 from .common import notify_committee, require_run
 
 LINES_MAX = 100

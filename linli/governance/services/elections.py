@@ -278,7 +278,7 @@ def election_count(election: Election, *, ballots=None, ballots_collected: int |
     if ballots is None:
         ballots = list(election.ballots.values_list("participant__entry_id", "selections"))
     roll = election.roll
-    return tally.election_tally(
+    return tally.seats_tally(
         seats=election.seats, total_owners=roll.total_owners, total_area=roll.total_area,
         participants=participants, ballots=ballots,
         candidates=list(election.candidates.order_by("id").values_list("id", flat=True)),

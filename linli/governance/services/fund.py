@@ -20,7 +20,6 @@ objections, or the assembly's vote. The owners of the scope are told when a plan
 again when it is decided."""
 
 import datetime as dt
-import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
-from linli.core.money import money
+from linli.core.money import money, split_pro_rata
 from linli.core.services import record_create
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Owner, Unit
@@ -46,7 +45,6 @@ from .committees import has_committee
 from .common import acting_channel, append_audited, window_check
 
 TOP_UP_SHARE = Fraction(3, 10)
-FEN = Decimal("0.01")
 # The largest amount or balance a ledger line takes: the API's 14 digits (the fen column holds more).
 LARGEST = Decimal("999999999999.99")
 # 篇三 §三(四) asks for a publicity period that owners can actually answer; DESIGN §6 sets it at
@@ -58,19 +56,12 @@ def publicity_min_days() -> int:
     return max(PUBLICITY_MIN_DAYS, settings.LINLI_FUND_PUBLICITY_MIN_DAYS)
 
 
-def allocate(amount: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
-    """Split `amount` in proportion to `weights`, to the fen, adding up to exactly `amount`
-    (largest remainders; equal remainders go to the lower key)."""
-    fen = int(money(amount) / FEN)
-    total = sum(weights.values(), Decimal(0))
-    if fen < 0 or total <= 0:
+def _shares(amount: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
+    """`amount` split pro rata to `weights`, exact to the fen (DESIGN §3); the fund refuses in
+    its own words when there is nothing to share it among."""
+    if sum(weights.values(), Decimal(0)) <= 0:
         raise ValidationFailed(_("没有可分摊的房屋。"), code="nothing_to_allocate")
-    exact = {key: Fraction(fen) * Fraction(weight) / Fraction(total) for key, weight in weights.items()}
-    shares = {key: math.floor(value) for key, value in exact.items()}
-    left = fen - sum(shares.values())
-    for key in sorted(weights, key=lambda k: (shares[k] - exact[k], k))[:left]:
-        shares[key] += 1
-    return {key: Decimal(share) * FEN for key, share in shares.items()}
+    return split_pro_rata(amount, weights)
 
 
 def _accounts(community_id: int, unit_ids) -> dict[int, FundAccount]:
@@ -215,7 +206,7 @@ def fund_interest_confirm(*, actor: Actor, interest: FundInterest) -> FundIntere
 def _interest_post(actor, interest: FundInterest, at=None) -> list[FundEntry]:
     accounts = {a.unit_id: a for a in FundAccount.objects.select_for_update()
                 .filter(community_id=interest.community_id, balance__gt=0).order_by("id")}
-    shares = allocate(interest.amount, {u: a.balance for u, a in accounts.items()})
+    shares = _shares(interest.amount, {u: a.balance for u, a in accounts.items()})
     postings = [(accounts[u], share) for u, share in sorted(shares.items()) if share]
     entries = _post(actor=actor, community_id=interest.community_id, postings=postings, kind=FundEntry.Kind.INTEREST,
                     memo=interest.memo or _("利息分配"), at=at)
@@ -455,7 +446,7 @@ def fund_usage_pay(*, actor: Actor, usage: FundUsage, amount=None) -> list[FundE
             raise ValidationFailed(_("只有已批准且尚未列支的项目可以列支。"), code="not_approved")
         areas = dict(usage.units.values_list("id", "area"))
         accounts = _accounts(usage.community_id, areas)
-        shares = allocate(amount, areas)
+        shares = _shares(amount, areas)
         entries = _post(actor=actor, community_id=usage.community_id, kind=FundEntry.Kind.WITHDRAWAL, usage=usage,
                         postings=[(accounts[u], -share) for u, share in sorted(shares.items()) if share],
                         memo=_("维修资金使用：%(title)s") % {"title": usage.title})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
+from linli.core.money import percent
 from linli.core.services import record_create
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Owner
@@ -91,6 +92,6 @@ def recall_progress(petition: RecallPetition) -> dict:
     total = sum((v.area for v in voters), tally.ZERO)
     signed = sum(petition.signatures.values_list("area", flat=True), tally.ZERO)
     return {"signed_area": signed, "total_area": total, "signatures": petition.signatures.count(),
-            "percent": tally.percent(signed, total), "qualified": tally.recall_qualifies(signed_area=signed,
+            "percent": percent(signed, total), "qualified": tally.recall_qualifies(signed_area=signed,
                                                                                         total_area=total)}
 

@@ -1,6 +1,7 @@
-"""The operations API, collected by linli/api_urls.py from `routes` and `paths`."""
+"""The operations API, one module per topic, collected by linli/api_urls.py from `routes` and
+`paths`."""
 
-from . import access, people
+from . import devices, environment, facilities, gates, notices, patrols, staff
 
-routes = [*people.routes, *access.routes]
-paths = [*people.paths, *access.paths]
+routes = [*staff.routes, *patrols.routes, *environment.routes, *gates.routes, *facilities.routes, *notices.routes]
+paths = [*staff.paths, *devices.paths]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.tenancy import Actor
 from linli.servicedesk.models import OPEN_STATUSES, Status
-from linli.servicedesk.review_sections import register_review_section
+from linli.servicedesk.review import register_review_section
 from linli.servicedesk.selectors import service_request_list
 
 from .environment import completion_by_team, overdue_now, overdue_tasks

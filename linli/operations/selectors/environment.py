@@ -9,7 +9,7 @@ from django.utils import timezone
 from linli.core.tenancy import Actor
 
 from ..models import EnvInspection, EnvTask, StaffMember, TaskTemplate
-from .staff import community_ids, scoped
+from .staff import community_ids, operations_scoped
 
 # A cleaner or gardener without a staff record in a team sees the tasks of their line of work.
 ROLE_KINDS = {"cleaner": TaskTemplate.Kind.CLEANING, "gardener": TaskTemplate.Kind.GREENING}
@@ -17,15 +17,16 @@ REVIEW_LOOKBACK = dt.timedelta(days=31)
 
 
 def task_template_list(*, actor: Actor) -> QuerySet[TaskTemplate]:
-    return scoped(TaskTemplate.objects.select_related("team").prefetch_related("zones"), actor)
+    return operations_scoped(TaskTemplate.objects.select_related("team").prefetch_related("zones"), actor)
 
 
 def env_task_list(*, actor: Actor) -> QuerySet[EnvTask]:
-    return scoped(EnvTask.objects.select_related("template", "zone", "team", "done_by"), actor)
+    return operations_scoped(EnvTask.objects.select_related("template", "zone", "team", "done_by"), actor)
 
 
 def env_inspection_list(*, actor: Actor) -> QuerySet[EnvInspection]:
-    return scoped(EnvInspection.objects.select_related("zone", "task", "inspector").prefetch_related("items"), actor)
+    return operations_scoped(EnvInspection.objects.select_related("zone", "task", "inspector")
+                             .prefetch_related("items"), actor)
 
 
 def my_tasks(*, actor: Actor, date: dt.date) -> dict:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from linli.core.money import money
+from linli.core.money import money, percent
 from linli.core.tenancy import Actor
 
 from ..models import Asset, MaintenancePlan, MaintenanceRecord, Project, ProjectFunding, ProjectUnit
@@ -57,12 +57,6 @@ def maintenance_due(*, actor: Actor, community, on: dt.date | None = None,
             .exclude(asset__status=Asset.Status.RETIRED).order_by("next_due", "id"))
 
 
-def percent(part, whole) -> Decimal:
-    if not whole:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-
-
 def project_progress(*, project: Project) -> dict:
     """Units by status, overall and per building, and the share done."""
     rows = ProjectUnit.objects.filter(project=project).order_by()
@@ -74,9 +68,9 @@ def project_progress(*, project: Project) -> dict:
             total=Count("id"), done=Count("id", filter=Q(status=ProjectUnit.Status.DONE)))
             .order_by("unit__building__name")):
         buildings.append({"name": row["unit__building__name"], "total": row["total"], "done": row["done"],
-                          "percent": percent(row["done"], row["total"])})
+                          "percent": percent(row["done"], row["total"], places=1)})
     return {
-        "total": total, "done": done, "percent": percent(done, total),
+        "total": total, "done": done, "percent": percent(done, total, places=1),
         "by_status": [{"status": value, "label": label, "count": by_status.get(value, 0)}
                       for value, label in ProjectUnit.Status.choices],
         "buildings": buildings,
@@ -92,4 +86,4 @@ def project_funding_summary(*, project: Project) -> dict:
     total = money(sum((row["amount"] for row in by_source), Decimal("0")))
     budget = money(project.budget or 0)
     return {"by_source": by_source, "total": total, "budget": budget, "gap": money(budget - total),
-            "percent": percent(total, budget) if budget else None}
+            "percent": percent(total, budget, places=1) if budget else None}

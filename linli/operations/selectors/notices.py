@@ -8,12 +8,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from linli.core.masking import mask_phone
+from linli.core.money import percent
 from linli.core.tenancy import Actor
 from linli.estates.models import Ownership, Resident, Unit
 from linli.orgs.models import User
 
 from ..models import Notice, NoticeRead
-from .facilities import percent
 
 
 def audience_units(notice: Notice) -> QuerySet[Unit]:
@@ -108,4 +108,4 @@ def notice_reads(*, actor: Actor, notice: Notice) -> dict:
                        "phone": user.phone if show_phone else mask_phone(user.phone)})
     total = len(audience)
     return {"audience": total, "read": len(read), "unread_count": total - len(read),
-            "percent": percent(len(read), total), "unread": unread}
+            "percent": percent(len(read), total, places=1), "unread": unread}

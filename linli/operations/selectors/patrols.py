@@ -9,30 +9,30 @@ from django.utils import timezone
 from linli.core.tenancy import Actor
 
 from ..models import Checkpoint, PatrolCheckIn, PatrolPlan, PatrolRound, PatrolRoute
-from .staff import community_ids, scoped
+from .staff import community_ids, operations_scoped
 
 OPEN = (PatrolRound.Status.SCHEDULED, PatrolRound.Status.IN_PROGRESS)
 EXCEPTIONS = (PatrolRound.Status.INCOMPLETE, PatrolRound.Status.MISSED)
 
 
 def patrol_route_list(*, actor: Actor) -> QuerySet[PatrolRoute]:
-    return scoped(PatrolRoute.objects.select_related("zone"), actor)
+    return operations_scoped(PatrolRoute.objects.select_related("zone"), actor)
 
 
 def checkpoint_list(*, actor: Actor) -> QuerySet[Checkpoint]:
-    return scoped(Checkpoint.objects.select_related("route"), actor)
+    return operations_scoped(Checkpoint.objects.select_related("route"), actor)
 
 
 def patrol_plan_list(*, actor: Actor) -> QuerySet[PatrolPlan]:
-    return scoped(PatrolPlan.objects.select_related("route", "team"), actor)
+    return operations_scoped(PatrolPlan.objects.select_related("route", "team"), actor)
 
 
 def patrol_round_list(*, actor: Actor) -> QuerySet[PatrolRound]:
-    return scoped(PatrolRound.objects.select_related("route", "plan", "guard"), actor)
+    return operations_scoped(PatrolRound.objects.select_related("route", "plan", "guard"), actor)
 
 
 def patrol_checkin_list(*, actor: Actor) -> QuerySet[PatrolCheckIn]:
-    return scoped(PatrolCheckIn.objects.select_related("checkpoint", "by"), actor)
+    return operations_scoped(PatrolCheckIn.objects.select_related("checkpoint", "by"), actor)
 
 
 def round_progress(patrol_round: PatrolRound) -> list[dict]:

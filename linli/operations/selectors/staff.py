@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from linli.core.tenancy import Actor
+from linli.estates import selectors as estates
+from linli.estates.models import Community
 
 from ..models import Position, RosterEntry, Shift, StaffMember, StaffTeam, WorkKind
 
@@ -17,28 +19,35 @@ def community_ids(actor: Actor, capability: str = "operations.view") -> set[int]
     return {cid for cid in actor.staff_community_ids if actor.can(capability, cid)}
 
 
-def scoped(qs: QuerySet, actor: Actor, capability: str = "operations.view") -> QuerySet:
+def operations_scoped(qs: QuerySet, actor: Actor, capability: str = "operations.view") -> QuerySet:
     return qs if actor.is_admin else qs.filter(community_id__in=community_ids(actor, capability))
 
 
+def operations_community_list(*, actor: Actor) -> QuerySet[Community]:
+    """The communities whose operations pages the actor opens: those served by the company they
+    work for (every staff role holds "operations.view"). Anyone else finds them missing (404)."""
+    qs = estates.community_list(actor=actor)
+    return qs if actor.is_admin else qs.filter(id__in=community_ids(actor))
+
+
 def position_list(*, actor: Actor) -> QuerySet[Position]:
-    return scoped(Position.objects.all(), actor)
+    return operations_scoped(Position.objects.all(), actor)
 
 
 def staff_team_list(*, actor: Actor) -> QuerySet[StaffTeam]:
-    return scoped(StaffTeam.objects.select_related("zone", "leader"), actor)
+    return operations_scoped(StaffTeam.objects.select_related("zone", "leader"), actor)
 
 
 def staff_member_list(*, actor: Actor) -> QuerySet[StaffMember]:
-    return scoped(StaffMember.objects.select_related("position", "team", "team__zone", "user"), actor)
+    return operations_scoped(StaffMember.objects.select_related("position", "team", "team__zone", "user"), actor)
 
 
 def shift_list(*, actor: Actor) -> QuerySet[Shift]:
-    return scoped(Shift.objects.all(), actor)
+    return operations_scoped(Shift.objects.all(), actor)
 
 
 def roster_entry_list(*, actor: Actor) -> QuerySet[RosterEntry]:
-    return scoped(RosterEntry.objects.select_related("team", "member", "member__position", "shift"), actor)
+    return operations_scoped(RosterEntry.objects.select_related("team", "member", "member__position", "shift"), actor)
 
 
 def headcount(*, actor: Actor, community) -> dict:

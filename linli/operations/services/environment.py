@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import ValidationFailed
-from linli.core.services import model_snapshot, record_create
-from linli.core.uploads import EXTENSIONS, IMAGES, check_upload
+from linli.core.services import model_snapshot, record_create, same_community
 from linli.core.tenancy import Actor, SystemActor
+from linli.core.uploads import EXTENSIONS, IMAGES, check_upload
 
 from ..models import EnvInspection, EnvInspectionItem, EnvTask, StaffTeam, TaskTemplate
 from .patrols import _check_weekdays
-from .staff import require, same_community, update
+from .staff import require, update
 
 GENERATE_MAX_DAYS = 92
 

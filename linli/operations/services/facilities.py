@@ -14,23 +14,17 @@ from django.utils.translation import gettext as _
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, ValidationFailed
 from linli.core.money import money
-from linli.core.services import full_clean_or_fail, record_create, record_update
+from linli.core.services import full_clean_or_fail, record_create, record_update, same_community
 from linli.core.tenancy import Actor
 from linli.core.uploads import XLSX, check_upload
-from linli.estates.imports import ImportRejected, _open_sheet, _read_bytes, _text
 from linli.estates.models import Building, Community, Unit, Zone
+from linli.estates.registry import ImportRejected, cell_text, open_sheet, read_bytes
 from linli.servicedesk import services as servicedesk
 from linli.servicedesk.models import Category, Kind, ServiceRequest
 
 from ..models import Asset, MaintenancePlan, MaintenanceRecord, Project, ProjectFunding, ProjectUnit
 
 CAPABILITY = "operations.facilities"
-
-
-def _same_community(community_id: int, **refs) -> None:
-    for name, ref in refs.items():
-        if ref is not None and getattr(ref, "community_id", community_id) != community_id:
-            raise ValidationFailed(fields={name: [_("不属于该小区。")]})
 
 
 def _positive(value, field: str, *, allow_zero: bool = False) -> Decimal:
@@ -49,7 +43,7 @@ def asset_create(*, actor: Actor, community: Community, kind: str, code: str, na
                  location: str = "", installed_on: dt.date | None = None,
                  status: str = Asset.Status.IN_SERVICE) -> Asset:
     actor.require(CAPABILITY, community)
-    _same_community(community.pk, zone=zone)
+    same_community(community.pk, zone=zone)
     code = (code or "").strip()
     if Asset.objects.filter(community=community, code=code).exists():
         raise Conflict(_("编号 %(code)s 已存在。") % {"code": code}, code="duplicate", fields={"code": [_("已存在。")]})
@@ -61,7 +55,7 @@ def asset_create(*, actor: Actor, community: Community, kind: str, code: str, na
 def asset_update(*, actor: Actor, asset: Asset, changes: dict) -> Asset:
     actor.require(CAPABILITY, asset.community_id)
     changes = {k: v for k, v in changes.items() if k in ASSET_FIELDS}
-    _same_community(asset.community_id, zone=changes.get("zone"))
+    same_community(asset.community_id, zone=changes.get("zone"))
     return record_update(actor=actor, instance=asset, changes=changes, action="asset.update")
 
 
@@ -217,7 +211,7 @@ def project_units_add(*, actor: Actor, project: Project, building: Building | No
     the whole community; units already in the project are kept as they are. Returns how many
     were added."""
     actor.require(CAPABILITY, project.community_id)
-    _same_community(project.community_id, building=building, zone=zone)
+    same_community(project.community_id, building=building, zone=zone)
     units = Unit.objects.filter(community_id=project.community_id, ownerships__isnull=False).distinct()
     if building is not None:
         units = units.filter(building=building)
@@ -274,7 +268,7 @@ def _date_cell(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(_text(value).replace("/", "-"))
+        return dt.date.fromisoformat(cell_text(value).replace("/", "-"))
     except ValueError:
         raise ValueError(_("日期格式应为 2026-03-01。")) from None
 
@@ -289,11 +283,11 @@ def project_progress_import(*, actor: Actor, project: Project, file) -> int:
     rows_of = {(b, n): pk for pk, b, n in ProjectUnit.objects.filter(project=project)
                .values_list("id", "unit__building__name", "unit__number")}
     # Read inside the web request: a project's sheet is one row per unit of the project, far below the limit.
-    workbook, sheet = _open_sheet(_read_bytes(file), max_uncompressed_mb=settings.LINLI_INLINE_IMPORT_MB)
+    workbook, sheet = open_sheet(read_bytes(file), max_uncompressed_mb=settings.LINLI_INLINE_IMPORT_MB)
     errors, updates = [], {}
     try:
         rows = sheet.iter_rows(values_only=True)
-        header = [_text(v) for v in next(rows, ())]
+        header = [cell_text(v) for v in next(rows, ())]
         missing = [c for c in (BUILDING, NUMBER, PROGRESS) if c not in header]
         if missing:
             raise ImportRejected([{"row": 1, "column": c, "message": _("缺少必需的列“%(column)s”（请使用导出的进度表）。")
@@ -301,20 +295,20 @@ def project_progress_import(*, actor: Actor, project: Project, file) -> int:
         at = {c: header.index(c) for c in PROGRESS_COLUMNS if c in header}
         for row_number, values in enumerate(rows, start=2):
             cells = {c: values[i] if i < len(values) else None for c, i in at.items()}
-            if not any(_text(v) for v in cells.values()):
+            if not any(cell_text(v) for v in cells.values()):
                 continue
-            row_id = rows_of.get((_text(cells[BUILDING]), _text(cells[NUMBER])))
+            row_id = rows_of.get((cell_text(cells[BUILDING]), cell_text(cells[NUMBER])))
             if row_id is None:
                 errors.append({"row": row_number, "column": NUMBER, "message": _("该房屋不在本项目中。")})
                 continue
-            status = STATUS_BY_LABEL.get(_text(cells[PROGRESS]))
+            status = STATUS_BY_LABEL.get(cell_text(cells[PROGRESS]))
             if status is None:
                 errors.append({"row": row_number, "column": PROGRESS, "message": _("进度应为：%(choices)s。") % {
                     "choices": "、".join(str(label) for _v, label in ProjectUnit.Status.choices)}})
                 continue
             try:
                 done_on = _date_cell(cells.get(DONE_ON))
-                values_for_row = _progress_values(status, done_on, _text(cells.get(NOTE)) if NOTE in at else None)
+                values_for_row = _progress_values(status, done_on, cell_text(cells.get(NOTE)) if NOTE in at else None)
             except ValueError as exc:
                 errors.append({"row": row_number, "column": DONE_ON, "message": str(exc)})
                 continue

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from linli.core.services import record_create
+from linli.core.services import record_create, same_community
 from linli.core.tenancy import Actor, SystemActor
 
 from ..models import Checkpoint, PatrolCheckIn, PatrolPlan, PatrolRound, PatrolRoute
-from .staff import require, same_community, update
+from .staff import require, update
 
 OPEN = (PatrolRound.Status.SCHEDULED, PatrolRound.Status.IN_PROGRESS)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
 from linli.core.errors import ValidationFailed
-from linli.core.services import record_create, record_update
+from linli.core.services import record_create, record_update, same_community
 from linli.core.tenancy import Actor
 from linli.orgs.models import Membership
 
@@ -21,13 +21,6 @@ FIXED = ("community",)
 
 def require(actor: Actor, capability: str, community_id: int) -> None:
     actor.require(capability, community_id)
-
-
-def same_community(community_id: int, **refs) -> None:
-    """Every referenced row (zone, team, position …) must belong to the same community."""
-    for field, obj in refs.items():
-        if obj is not None and obj.community_id != community_id:
-            raise ValidationFailed(fields={field: [_("必须属于同一小区。")]})
 
 
 def update(*, actor: Actor, instance, changes: dict, action: str, capability: str = "operations.manage"):

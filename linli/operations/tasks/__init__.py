@@ -1,4 +1,4 @@
 """Periodic jobs of community operations; huey discovers this package and its modules register
 their tasks on import."""
 
-from . import people  # noqa: F401
+from . import planning  # noqa: F401

@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from linli.billing.runs import bill_run_create
-from linli.core.errors import LinliError
+from linli.billing.services import bill_run_create
 from linli.core.commands import command_actor, community_by_code
+from linli.core.errors import LinliError
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from linli.billing.imports import meter_reading_import
-from linli.core.errors import LinliError
-from linli.estates.imports import ImportRejected
 from linli.core.commands import command_actor, community_by_code
+from linli.core.errors import LinliError
+from linli.estates.registry import ImportRejected
 
 
 class Command(BaseCommand):

@@ -5,10 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from linli.core.errors import LinliError
-from linli.estates.imports import registry_export
-
 from linli.core.commands import command_actor, community_by_code
+from linli.core.errors import LinliError
+from linli.estates.registry import registry_export
 
 
 class Command(BaseCommand):

@@ -6,11 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from linli.core.errors import LinliError
-from linli.estates.imports import ImportRejected, registry_import
-from linli.estates.models import ImportJob
-
 from linli.core.commands import command_actor, community_by_code
+from linli.core.errors import LinliError
+from linli.estates.models import ImportJob
+from linli.estates.registry import ImportRejected, registry_import
 
 
 class ProgressBar:
