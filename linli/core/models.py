@@ -29,6 +29,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     community_id = models.BigIntegerField(_("小区ID"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("内容"), default=dict)
+    # The event's number in its chain (1, 2, …): one chain per community, one for the platform
+    # (community_id NULL). NULL for the events of the closed legacy chain (migration core 0004).
+    seq = models.BigIntegerField(_("链内序号"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -36,6 +39,9 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计日志")
+        constraints = [
+            models.UniqueConstraint(fields=["community_id", "seq"], name="core_audit_one_seq_per_chain"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.target_type}:{self.target_id}"
@@ -50,11 +56,15 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the hash of the newest event. Appending locks it, so two
-    concurrent writers can never both chain onto the same predecessor."""
+    """One row per chain ("community:<id>", "platform", and "legacy" for the global chain of
+    before core 0004) holding the hash of its newest event. Appending locks the row of its own
+    chain only, so two concurrent writers can never both chain onto the same predecessor, and
+    writers in different communities never wait for each other."""
 
+    chain = models.CharField(max_length=40, unique=True)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField(default=0)
 
 
 class OutboxMessage(models.Model):

@@ -11,11 +11,15 @@ from django.db import transaction
 from linli.billing.models import Payment
 from linli.billing.services import payment_record
 from linli.core.audit import (
+    LEGACY_CHAIN,
+    PLATFORM_CHAIN,
     ChainBroken,
     _canonical,
     audit_record,
     audit_verify_chain,
+    chain_events,
     chain_key,
+    chain_name,
     derived_key,
     link_hash,
 )
@@ -90,15 +94,17 @@ def test_registry_writes_are_audited_in_the_same_transaction(tenant, api):
 
 def plain_relink(start_id):
     """What someone with write access to the database, but not the key, does after editing an
-    event: recompute every plain SHA-256 link from there on, and the head."""
-    events = list(AuditEvent.objects.filter(id__gte=start_id).order_by("id"))
-    prev = AuditEvent.objects.filter(id__lt=start_id).order_by("-id").values_list("hash", flat=True).first()
+    event: recompute every plain SHA-256 link of its chain from there on, and the chain's head."""
+    start = AuditEvent.objects.get(pk=start_id)
+    name = chain_name(start.community_id) if start.seq is not None else LEGACY_CHAIN
+    events, order = chain_events(name)
+    prev = events.filter(**{f"{order}__lt": getattr(start, order)}).reverse().values_list("hash", flat=True).first()
     prev = prev or "0" * 64
-    for event in events:
+    for event in events.filter(**{f"{order}__gte": getattr(start, order)}):
         digest = hashlib.sha256((prev + _canonical(event)).encode()).hexdigest()
         AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=digest)
         prev = digest
-    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+    AuditHead.objects.filter(chain=name).update(last_hash=prev)
 
 
 def test_a_payment_rewritten_with_its_plain_hashes_recomputed_fails_audit_verify(tenant):
@@ -150,7 +156,7 @@ def test_audit_verify_holds_the_chain_to_an_anchor_even_against_the_key(admin_us
         digest = link_hash(prev, event)
         AuditEvent.objects.filter(pk=event.pk).update(prev_hash=prev, hash=digest)
         prev = digest
-    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+    AuditHead.objects.filter(chain=PLATFORM_CHAIN).update(last_hash=prev)
     call_command("audit_verify")
     with pytest.raises(CommandError, match=rf"anchor #{events[2].pk}\b"):
         call_command("audit_verify", "--anchor", anchor)

@@ -6,10 +6,10 @@ from linli.core.audit import ChainBroken, audit_rekey, chain_key, derived_key, k
 
 
 class Command(BaseCommand):
-    help = ("Move the audit chain to the key now configured (LINLI_AUDIT_KEY, or derived from "
-            "LINLI_SECRET_KEY), after proving every link under the previous key. Run it right after "
-            "changing either key; the previous one is read from an environment variable, never the "
-            "command line.")
+    help = ("Move every audit chain (each community's, the platform's, the legacy one) to the key now "
+            "configured (LINLI_AUDIT_KEY, or derived from LINLI_SECRET_KEY), after proving every link "
+            "under the previous key. Run it right after changing either key; the previous one is read "
+            "from an environment variable, never the command line.")
 
     def add_arguments(self, parser):
         old = parser.add_mutually_exclusive_group(required=True)
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             moved = audit_rekey(old=keyed_link(old_key), new=keyed_link(chain_key()))
         except ChainBroken as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"audit chain moved to the new key: {moved} events; "
-                                             "print and keep the new head (audit_head)"))
+        self.stdout.write(self.style.SUCCESS(f"audit chains moved to the new key: {moved} events; "
+                                             "print and keep the new heads (audit_head)"))
