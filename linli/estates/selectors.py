@@ -3,7 +3,8 @@
 Staff of the serving company, regulators of the jurisdiction and committee members read a
 community's whole registry; owners and residents read only their own units."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from linli.core.tenancy import Actor
 
@@ -134,6 +135,23 @@ def registry_community_list(*, actor: Actor) -> QuerySet[Community]:
     the registry pages use this so that an owner reaching them gets a 404."""
     qs = Community.objects.select_related("company", "residents_committee")
     return qs if actor.is_admin else qs.filter(id__in=actor.registry_community_ids())
+
+
+def _count_of(model) -> Coalesce:
+    """The number of `model` rows of the outer query's community, as a correlated subquery."""
+    rows = model.objects.filter(community=OuterRef("pk")).order_by().values("community")
+    return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0)
+
+
+def community_table(*, actor: Actor, query: str = "") -> QuerySet[Community]:
+    """The rows of the community list page: the registry communities whose name or code holds every
+    word of `query`, each with its numbers of buildings and units. The numbers are subqueries of
+    the row, so a page of rows is one query however many communities and units there are (a join
+    of units and buildings counted distinct made rows per unit × building)."""
+    qs = registry_community_list(actor=actor)
+    for term in query.split():
+        qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term))
+    return qs.annotate(buildings_count=_count_of(Building), units_count=_count_of(Unit))
 
 
 def binding_community_list(*, actor: Actor) -> QuerySet[Community]:

@@ -3,7 +3,8 @@ jurisdiction, a company reads its own records, and nobody else reads anything bu
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,9 +59,14 @@ def covers(actor: Actor, organization_id: int | None, tiers) -> bool:
     return actor.is_admin or (organization_id is not None and organization_id in covered_ids(actor, tiers))
 
 
+def communities_under(jurisdiction_id: int) -> QuerySet[Community]:
+    """The communities at or below a jurisdiction, as a query: filtering by it makes a subquery,
+    where a list of a district's thousand ids would be a thousand parameters in every query."""
+    return Community.objects.filter(residents_committee_id__in=organization_descendant_ids({jurisdiction_id}))
+
+
 def community_ids_under(jurisdiction_id: int) -> set[int]:
-    return set(Community.objects.filter(residents_committee_id__in=organization_descendant_ids({jurisdiction_id}))
-               .values_list("id", flat=True))
+    return set(communities_under(jurisdiction_id).values_list("id", flat=True))
 
 
 def ancestor_of_kind(organization_id: int | None, kind: str) -> Organization | None:
@@ -179,8 +185,8 @@ def evaluation_compute(*, jurisdiction: Organization, year: int) -> list[dict]:
     """The year's results of every company in a jurisdiction, live from inspections and assessments.
     A quarter counts when the company was inspected in it; the annual assessment is that of the
     district (or districts, averaged, for a city) the jurisdiction lies in or contains."""
-    communities = community_ids_under(jurisdiction.pk)
-    inspections = Inspection.objects.filter(kind=Inspection.Kind.QUARTERLY, year=year, community_id__in=communities)
+    communities = communities_under(jurisdiction.pk)
+    inspections = Inspection.objects.filter(kind=Inspection.Kind.QUARTERLY, year=year, community__in=communities)
     scores = evaluation.quarter_scores(inspections.values_list("company_id", "quarter", "score"))
     districts = organization_descendant_ids({jurisdiction.pk}) | organization_ancestor_ids({jurisdiction.pk})
     annual: dict[int, list] = {}
@@ -190,7 +196,7 @@ def evaluation_compute(*, jurisdiction: Organization, year: int) -> list[dict]:
     # The companies inspected there this year or serving a community there now: a district's
     # annual assessment of a company that works elsewhere in it does not enter this ranking.
     company_ids = {company for company, _quarter in scores} | set(
-        Community.objects.filter(id__in=communities, company__isnull=False).values_list("company_id", flat=True))
+        communities.filter(company__isnull=False).order_by().values_list("company_id", flat=True).distinct())
     companies = Organization.objects.in_bulk(company_ids)
     rows = [{"company": companies[cid],
              "quarter_scores": [score for (company, _quarter), score in sorted(scores.items()) if company == cid],
@@ -260,8 +266,8 @@ def ranking_calendar(*, jurisdiction: Organization, year: int, today: dt.date | 
     if not due:
         return []
     below = organization_descendant_ids({jurisdiction.pk})
-    served = set(Community.objects.filter(residents_committee_id__in=below).values_list("residents_committee_id",
-                                                                                          flat=True))
+    served = set(Community.objects.filter(residents_committee_id__in=below).order_by()
+                 .values_list("residents_committee_id", flat=True).distinct())
     subdistricts = list(Organization.objects.filter(id__in=organization_ancestor_ids(served) & below,
                                                     kind=Kind.SUBDISTRICT).order_by("name", "id"))
     submitted = {(r.subdistrict_id, r.quarter): r.submitted_on for r in QuarterlyRanking.objects.filter(
@@ -353,6 +359,36 @@ def formation_rows(*, actor: Actor, jurisdiction: Organization, today: dt.date |
                      "status_label": FORMATION_LABELS[status], "committee": committee,
                      "contracts": own, "post_contract": post, "deadline": deadline, "overdue": bool(overdue)})
     return rows
+
+
+def formation_figures(*, communities: QuerySet[Community], today: dt.date | None = None) -> dict:
+    """formation_summary(formation_rows(...)) of `communities` (those under a jurisdiction) without
+    a row per community — a few aggregate queries whatever their number — plus `post`, the
+    communities with a post-committee contract: the dashboard of a district of a thousand."""
+    from linli.governance.models import Committee
+
+    today = today or timezone.localdate()
+    communities = communities.order_by()
+    sitting = Committee.objects.filter(ended_on__isnull=True)
+    # Per community with units: the units, those unsold, and whether a committee sits (0/1); then
+    # over those rows, the eligible ones (committee_eligible: total > 2 × unsold) and the formed.
+    eligible = Q(total__gt=F("unsold") * 2)
+    counts = (Unit.objects.filter(community__in=communities).order_by().values("community_id").annotate(
+        total=Count("id"), unsold=Count("id", filter=Q(status=Unit.Status.UNSOLD)),
+        sits=Max(Case(When(community_id__in=sitting.values("community_id"), then=1), default=0)),
+    ).aggregate(eligible=Count("community_id", filter=eligible),
+                formed=Count("community_id", filter=eligible & Q(sits=1))))
+    # Overdue: a sitting committee elected more than 60 days ago whose newest post-committee
+    # contract (if any) was signed before its election.
+    post = ServiceContract.objects.filter(phase=ServiceContract.Phase.POST)
+    overdue = sitting.filter(community__in=communities).annotate(
+        elected_on=Coalesce(TruncDate("election__tallied_at", tzinfo=timezone.get_current_timezone()), "term_start"),
+        post_signed=Subquery(post.filter(community=OuterRef("community")).order_by("-signed_on").values("signed_on")[:1]),
+    ).filter(Q(post_signed__isnull=True) | Q(post_signed__lt=F("elected_on")),
+             elected_on__lt=today - dt.timedelta(days=CONTRACT_DEADLINE_DAYS)).count()
+    return {"eligible": counts["eligible"], "formed": counts["formed"], "overdue": overdue,
+            "rate": percent(counts["formed"], counts["eligible"]) if counts["eligible"] else None,
+            "post": post.filter(community__in=communities).order_by().values("community_id").distinct().count()}
 
 
 def formation_summary(rows: list[dict]) -> dict:

@@ -9,7 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -125,14 +125,19 @@ def home(request):
     return render(request, "web/no_role.html", {"bindings": bindings})
 
 
+COMMUNITY_PAGE_SIZE = 50
+
+
 @login_required
 def community_list(request):
+    """The communities the actor reads the registry of, 50 a page, searched by name or code: a
+    district has a thousand."""
     actor = actor_for(request.user)
-    communities = selectors.registry_community_list(actor=actor).annotate(
-        units_count=Count("units", distinct=True), buildings_count=Count("buildings", distinct=True)
-    )
+    query = " ".join(request.GET.get("q", "").split())[:60]
+    communities = selectors.community_table(actor=actor, query=query)
+    page = Paginator(communities, COMMUNITY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/community_list.html", {
-        "communities": communities, "title": community_list_title(actor),
+        "communities": page, "page": page, "q": query, "title": community_list_title(actor),
     })
 
 
