@@ -289,6 +289,11 @@ LINLI_PAYMENT_SANDBOX_SECRET = os.environ.get("LINLI_PAYMENT_SANDBOX_SECRET", ""
 # paying ahead is the cashier's business, on a receipt across the counter. A deployment that takes
 # prepayments online sets the amount in yuan (e.g. 3000.00).
 LINLI_PREPAYMENT_CAP = Decimal(os.environ.get("LINLI_PREPAYMENT_CAP", "0"))
+# Online payment orders (WeChat Pay, Alipay): the public address the gateways call back, e.g.
+# https://wuye.example.com (empty: built from the request that creates the order), and how long an
+# unpaid order stays open before the periodic job closes it at the gateway.
+LINLI_PUBLIC_BASE_URL = os.environ.get("LINLI_PUBLIC_BASE_URL", "").rstrip("/")
+LINLI_PAYMENT_ORDER_TIMEOUT_MINUTES = int(os.environ.get("LINLI_PAYMENT_ORDER_TIMEOUT_MINUTES", "30"))
 
 # Each link of the audit chain is an HMAC-SHA256 under this key (DESIGN §5 v1.1), kept outside the
 # database so that whoever can write to the database cannot recompute the links. Empty: derived

@@ -131,6 +131,16 @@ def api_client_for(user) -> APIClient:
 
 
 @pytest.fixture
+def login(client):
+    """`login(user)`: the test client, signed in as the user (pages, not the API)."""
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
 def api():
     """api(user) → an APIClient authenticated with that user's token."""
     return api_client_for

@@ -101,3 +101,12 @@ class SpendingForm(forms.Form):
     amount = forms.DecimalField(label=_("金额（元）"), **MONEY)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+
+
+class StatementForm(forms.Form):
+    """对账: a provider's statement of a day, downloaded from the provider or uploaded."""
+
+    provider = forms.ChoiceField(label=_("支付渠道"), choices=[("wechatpay", _("微信支付")), ("alipay", _("支付宝"))])
+    bill_date = forms.DateField(label=_("账单日期"), widget=DATE_WIDGET)
+    file = forms.FileField(label=_("对账单文件"), required=False,
+                           help_text=_("微信支付：交易账单 CSV；支付宝：业务明细 zip 或 CSV。下载对账单时不用选择文件。"))

@@ -20,6 +20,8 @@ def community_items(actor, community) -> list[NavItem]:
             items.append(NavItem(_("收费标准"), reverse("billing:rules", args=[cid]), ("rules",)))
         items.append(NavItem(_("收费报表"), reverse("billing:report_arrears", args=[cid]),
                              ("report_arrears", "report_collection", "report_daily")))
+        if actor.can("billing.reverse", cid):  # manager and finance: services/reconciliation.py
+            items.append(NavItem(_("对账"), reverse("billing:reconciliation", args=[cid]), ("reconciliation",)))
     if actor.is_admin or cid in selectors.supervised_community_ids(actor):
         items.append(NavItem(_("公共收益"), reverse("billing:common", args=[cid]), ("common",)))
     return items
@@ -28,7 +30,7 @@ def community_items(actor, community) -> list[NavItem]:
 def personal_items(actor) -> list[NavItem]:
     if not actor.own_unit_ids:
         return []
-    items = [NavItem(_("我的账单"), reverse("billing:my_bills"), ("my_bills", "sandbox_checkout"))]
+    items = [NavItem(_("我的账单"), reverse("billing:my_bills"), ("my_bills", "my_order", "sandbox_checkout"))]
     for community_id in sorted(actor.resident_community_ids):
         items.append(NavItem(_("公共收益公示"), reverse("billing:disclosure", args=[community_id]), ("disclosure",)))
     return items

@@ -116,9 +116,15 @@ class PaymentProvider:
     channels: tuple[str, ...] = ()
 
     @classmethod
-    def available(cls) -> bool:
-        """Whether this deployment can offer the provider (a real one needs its merchant keys)."""
+    def available(cls, company=None) -> bool:
+        """Whether this deployment can offer the provider to a company's communities (a real one
+        needs the company's merchant account, or the environment's, complete)."""
         return True
+
+    @classmethod
+    def config_for(cls, company=None):
+        """The merchant configuration for a company (None for a provider that has none)."""
+        return None
 
     def checkout_url(self, order) -> str:
         """A page the payer can be sent to for the order; "" when the payer pays from the
@@ -146,10 +152,20 @@ class PaymentProvider:
             raise ValidationFailed(code="not_a_refund_notification")
         return notice
 
-    def notification_answer(self, ok: bool, message: str = "") -> NotificationAnswer:
-        body = {"code": "SUCCESS"} if ok else {"code": "FAIL", "message": message or "FAIL"}
-        return NotificationAnswer(200 if ok else 400, "application/json",
-                                  json.dumps(body, ensure_ascii=False).encode())
+    def notification_answer(self, ok: bool, message: str = "", *, code: str = "", status: int = 400,
+                            data: dict | None = None) -> NotificationAnswer:
+        """WeChat Pay's form: 200 {"code":"SUCCESS"}, or a 4xx/5xx {"code":"FAIL","message":..}, which
+        is also the API's error shape ({"detail","code","fields"}: DESIGN §5). `code` names the
+        refusal (the sandbox, our own protocol, answers with it); `data` adds to a success."""
+        if ok:
+            body = {"code": "SUCCESS", **(data or {})}
+            return NotificationAnswer(200, "application/json", json.dumps(body, ensure_ascii=False).encode())
+        message = message or "FAIL"
+        body = {"code": self.failure_code(code), "message": message, "detail": message, "fields": {}}
+        return NotificationAnswer(status, "application/json", json.dumps(body, ensure_ascii=False).encode())
+
+    def failure_code(self, code: str) -> str:
+        return "FAIL"
 
     def query_order(self, out_trade_no: str) -> Notification:
         """What the provider knows of the order now: how a late notification is recovered."""
@@ -185,11 +201,14 @@ class SandboxProvider(PaymentProvider):
     def sign(self, body: bytes) -> str:
         return hmac.new(self._secret(), body, hashlib.sha256).hexdigest()
 
+    def failure_code(self, code: str) -> str:
+        return code or "FAIL"  # our own protocol: the refusal's own code (bad_signature, ...)
+
     def checkout_url(self, order) -> str:
         return reverse("billing:sandbox_checkout", args=[order.out_trade_no])
 
     @classmethod
-    def available(cls) -> bool:
+    def available(cls, company=None) -> bool:
         return bool(settings.LINLI_PAYMENT_SANDBOX)
 
     def notification_for(self, order) -> tuple[bytes, dict]:
@@ -210,17 +229,18 @@ class SandboxProvider(PaymentProvider):
             raise ValidationFailed(code="bad_notification") from exc
 
 
-def _providers() -> dict[str, str]:
-    """The providers of this deployment: those whose class says it is available. The sandbox
-    is one only when LINLI_PAYMENT_SANDBOX is on (by default only with DEBUG, DESIGN §5 v1.1);
-    WeChat Pay and Alipay only once their merchant keys are configured."""
+def _providers(company=None) -> dict[str, str]:
+    """The providers of this deployment for a company: those whose class says it is available.
+    The sandbox is one only when LINLI_PAYMENT_SANDBOX is on (by default only with DEBUG, DESIGN §5
+    v1.1); WeChat Pay and Alipay only once the company's merchant account (or the environment's)
+    is configured and complete."""
     providers = getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS)
-    return {name: path for name, path in providers.items() if import_string(path).available()}
+    return {name: path for name, path in providers.items() if import_string(path).available(company)}
 
 
-def provider_names() -> list[str]:
-    """The providers an order can be paid with here."""
-    return list(_providers())
+def provider_names(company=None) -> list[str]:
+    """The providers an order can be paid with here (for a community: pass community.company)."""
+    return list(_providers(company))
 
 
 def known_provider_names() -> list[str]:
@@ -229,8 +249,17 @@ def known_provider_names() -> list[str]:
     return list(getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS))
 
 
-def payment_provider(name: str) -> PaymentProvider:
-    providers = _providers()
+def payment_provider(name: str, company=None) -> PaymentProvider:
+    """The provider `name`, configured with the company's merchant account (or the environment's)."""
+    providers = _providers(company)
     if name not in providers:
         raise NotFound()
-    return import_string(providers[name])()
+    cls = import_string(providers[name])
+    config = cls.config_for(company)
+    return cls(config) if config is not None else cls()
+
+
+def provider_label(name: str) -> str:
+    """What people call the provider (微信支付, 支付宝); the name itself if it is unknown here."""
+    path = getattr(settings, "LINLI_PAYMENT_PROVIDERS", DEFAULT_PROVIDERS).get(name)
+    return str(import_string(path).label) if path else name

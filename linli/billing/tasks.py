@@ -20,7 +20,7 @@ from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community
 
 from .models import FeeRule
-from .services import bill_run_create, period_check
+from .services import bill_run_create, payment_orders_sync_due, period_check
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +84,12 @@ def monthly_billing() -> None:
             log.warning("billing run of %s for %s refused: %s", community.code, period, exc.message)
         else:
             log.info("billing run of %s for %s: %s bills in all", community.code, period, run.bills_created)
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def payment_orders_sync() -> None:
+    """Online orders whose notification is late are asked at their gateway (and recorded when
+    paid), expired unpaid ones closed, refunds still waiting asked again (services/online.py)."""
+    counts = payment_orders_sync_due()
+    if any(counts[k] for k in ("paid", "closed", "errors", "refunds")):
+        log.info("payment orders synced: %s", counts)

@@ -3,7 +3,6 @@ set-up page, and the middleware that holds a half signed-in user at the code pag
 lockout and the second factor's rules live in linli.orgs.auth."""
 
 import base64
-import io
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -12,6 +11,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linli.core.qr import qr_svg  # noqa: F401 (the shell's pages draw the key with it)
 
 
 def otpauth_uri(device: TOTPDevice) -> str:
@@ -22,23 +23,6 @@ def otpauth_uri(device: TOTPDevice) -> str:
     query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": device.digits,
                        "period": device.step}, quote_via=quote)
     return f"otpauth://totp/{label}?{query}"
-
-
-def qr_svg(text: str) -> str:
-    """The text as a QR code in SVG, drawn by reportlab (no extra dependency, no network)."""
-    from reportlab.graphics import renderSVG
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-
-    widget = QrCodeWidget(text, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    size = 220
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    out = io.StringIO()
-    renderSVG.drawToFile(drawing, out)
-    svg = out.getvalue()
-    return svg[svg.index("<svg"):]
 
 
 # Pages a signed-in user whose second factor is still due may open.

@@ -28,15 +28,6 @@ D = Decimal
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def billed(world):
     for period in ("2026-03", "2026-04"):
         bill_run_create(actor=world.actor(), community=world.community, period=period)

@@ -14,15 +14,6 @@ from tests import factories as f
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def overview_url(tenant):
     return reverse("web:overview", args=[tenant.community.pk])
 

@@ -31,15 +31,6 @@ from tests.governance.conftest import ADULT_ID
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def assembly(tenant):
     actor = Actor(tenant.user("committee_member"))
     a = services.assembly_create(actor=actor, community=tenant.community, title="年度业主大会", form="meeting")

@@ -1,6 +1,7 @@
 """Money conversions and statement parsing on hand-written files in each provider's format."""
 
 import io
+import json
 import zipfile
 from decimal import Decimal
 
@@ -86,7 +87,9 @@ def test_reconcile_plain_data():
 def test_notification_answers_in_each_providers_format():
     assert SandboxProvider().notification_answer(True).body == b'{"code": "SUCCESS"}'
     failed = SandboxProvider().notification_answer(False, "签名错误")
-    assert failed.status == 400 and failed.body.decode() == '{"code": "FAIL", "message": "签名错误"}'
+    # WeChat Pay's failure form, which is also the API's error shape (DESIGN §5).
+    assert failed.status == 400 and json.loads(failed.body) == {"code": "FAIL", "message": "签名错误",
+                                                                "detail": "签名错误", "fields": {}}
     alipay = AlipayProvider(AlipayConfig(appid="2021", private_key="", public_key=""))
     answer = alipay.notification_answer(True)
     assert (answer.status, answer.content_type, answer.body) == (200, "text/plain", b"success")

@@ -14,15 +14,6 @@ from .helpers import actor, file
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def test_an_owner_files_with_a_photo_from_the_page(login, tenant):
     client = login(tenant.user("owner"))
     response = client.post(reverse("servicedesk:my_request_new"), {

@@ -8,15 +8,6 @@ from django.urls import reverse
 from tests import factories as f
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def overview_url(tenant):
     return reverse("web:overview", args=[tenant.community.pk])
 

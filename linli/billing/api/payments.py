@@ -2,12 +2,21 @@
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -22,8 +31,8 @@ from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 
 from .. import selectors, services
-from ..models import Payment, PaymentOrder
-from ..providers import known_provider_names, payment_provider, provider_names
+from ..models import Payment, PaymentOrder, PaymentRefund
+from ..providers import ProviderError, known_provider_names, payment_provider, provider_names
 from ..receipts import receipt_pdf
 from .fields import ReasonSerializer, money_field
 
@@ -63,6 +72,17 @@ class PaymentFilter(FilterSet):
         return queryset.filter(received_at__date=value)
 
 
+class PaymentRefundSerializer(serializers.ModelSerializer):
+    amount = money_field(read_only=True)
+    out_trade_no = serializers.CharField(source="order.out_trade_no", read_only=True)
+
+    class Meta:
+        model = PaymentRefund
+        fields = ["id", "payment", "out_trade_no", "out_refund_no", "amount", "reason", "status", "failure_reason",
+                  "reversal", "completed_at", "created_at"]
+        read_only_fields = fields
+
+
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
     description="客户端生成的唯一键（如 UUID）。同一个键再次提交时返回第一次的收款，不会重复记账。")
@@ -93,14 +113,18 @@ class PaymentViewSet(ServiceViewSet):
                                                    method=data["method"], idempotency_key=key)
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=ReasonSerializer, responses={201: PaymentSerializer})
+    @extend_schema(request=ReasonSerializer, responses={201: PaymentSerializer, 202: PaymentRefundSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
-        """Reverse (冲销) the payment: returns the negative entry."""
+        """Reverse (冲销) the payment: returns the negative entry (201). A WeChat Pay or Alipay
+        payment is refunded the way it came first: 202 with the refund; the negative entry follows
+        when the refund succeeds (`reversal`), and a failed one leaves the payment as it was."""
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reversal = services.payment_reverse(actor=self.actor, payment=self.get_object(), **serializer.validated_data)
-        return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
+        result = services.payment_reverse(actor=self.actor, payment=self.get_object(), **serializer.validated_data)
+        if isinstance(result, PaymentRefund):
+            return Response(PaymentRefundSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+        return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -123,17 +147,30 @@ class ReceiptView(APIView):
 
 # Online payment ---------------------------------------------------------------------------
 
+SYNC_EVERY = 10  # seconds: how often a polled pending order is asked at its gateway, at most
+
+
 class PaymentOrderSerializer(serializers.ModelSerializer):
     unit = scoped(estates.unit_list)
     amount = money_field(min_value=Decimal("0.01"), max_value=Decimal("10000000"))
-    provider = serializers.ChoiceField(choices=[], default="sandbox")
+    provider = serializers.ChoiceField(choices=[], default="sandbox",
+                                       help_text="wechatpay（微信支付）、alipay（支付宝）或 sandbox（沙箱，仅测试环境）")
+    channel = serializers.ChoiceField(choices=PaymentOrder.Channel.choices, required=False,
+                                      help_text="微信：native（扫码，默认）或 jsapi（微信内，需 openid）；"
+                                                "支付宝：h5（手机网页，默认）或 qr（扫码）")
+    openid = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=128,
+                                   help_text="JSAPI 支付时付款人的 openid")
     checkout_url = serializers.SerializerMethodField()
+    code_url = serializers.SerializerMethodField()
+    redirect_url = serializers.SerializerMethodField()
+    jsapi_params = serializers.SerializerMethodField()
 
     class Meta:
         model = PaymentOrder
-        fields = ["id", "unit", "amount", "provider", "out_trade_no", "status", "payment", "checkout_url",
+        fields = ["id", "unit", "amount", "provider", "channel", "openid", "out_trade_no", "status", "payment",
+                  "checkout_url", "code_url", "redirect_url", "jsapi_params", "expires_at", "closed_at",
                   "created_at"]
-        read_only_fields = ["out_trade_no", "status", "payment", "created_at"]
+        read_only_fields = ["out_trade_no", "status", "payment", "expires_at", "closed_at", "created_at"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -141,37 +178,82 @@ class PaymentOrderSerializer(serializers.ModelSerializer):
         fields["provider"].choices = known_provider_names()
         return fields
 
+    def _payable(self, order) -> bool:
+        return order.status == PaymentOrder.Status.PENDING
+
     def get_checkout_url(self, order) -> str:
         # An order of a provider this deployment no longer offers (a sandbox order once the
         # sandbox is off) cannot be paid any more.
-        if order.status != PaymentOrder.Status.PENDING or order.provider not in provider_names():
+        if not self._payable(order) or order.provider != "sandbox" or "sandbox" not in provider_names():
             return ""
         url = payment_provider(order.provider).checkout_url(order)
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request and url.startswith("/") else url
 
+    def get_code_url(self, order) -> str:
+        """WeChat Native / Alipay QR: the content of the QR code the payer scans."""
+        return order.checkout.get("code_url", "") if self._payable(order) else ""
 
+    def get_redirect_url(self, order) -> str:
+        """Alipay H5: the cashier page to send the payer's browser to."""
+        return order.checkout.get("redirect_url", "") if self._payable(order) else ""
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_jsapi_params(self, order) -> dict:
+        """WeChat JSAPI: what wx.requestPayment / WeixinJSBridge takes (appId, timeStamp, nonceStr,
+        package, signType, paySign)."""
+        return order.checkout.get("jsapi_params") or {} if self._payable(order) else {}
+
+
+@extend_schema_view(retrieve=extend_schema(description="一笔在线支付订单。待支付且已创建 60 秒以上的订单，"
+                                                       "读取时先向支付渠道查询（至多每 10 秒一次）：已付则入账，过期则关闭。"))
 class PaymentOrderViewSet(ServiceViewSet):
-    """Online payment (在线支付): create an order, send the payer to `checkout_url`; the
-    provider's signed notification to /api/v1/payment-notifications/{provider}/ records the payment."""
+    """Online payment (在线支付): create an order, then pay it with what the answer carries:
+    `code_url` (a QR code: WeChat Native, Alipay QR), `redirect_url` (Alipay H5), `jsapi_params`
+    (WeChat inside WeChat) or, for the sandbox, `checkout_url`. The gateway's signed notification to
+    /api/v1/payment-notifications/{provider}/ records the payment; reading a pending order (the
+    owner's page polls it) asks the gateway when the notification is late."""
 
     serializer_class = PaymentOrderSerializer
     filterset_fields = ["unit", "status"]
     selector = selectors.payment_order_list
-    create_service = services.payment_order_create
     http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        notify_url = request.build_absolute_uri(reverse("payment-notification", args=[data["provider"]]))
+        order = services.payment_order_create(
+            actor=self.actor, unit=data["unit"], amount=data["amount"], provider=data["provider"],
+            channel=data.get("channel"), openid=data.get("openid", ""), notify_url=notify_url)
+        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        order = self.get_object()
+        if (order.status == PaymentOrder.Status.PENDING and timezone.now() - order.created_at >= services.SYNC_AFTER
+                and cache.add(f"linli:payment-order-sync:{order.pk}", 1, SYNC_EVERY)):
+            try:
+                order = services.payment_order_sync(order=order)
+            except ProviderError:
+                pass  # the gateway cannot say now: the order is shown as it is, the job asks again
+        return Response(self.get_serializer(order).data)
 
 
 class PaymentNotificationView(APIView):
-    """Where a provider's server reports a paid order. Authenticated by the provider's signature,
-    not by a login; repeated notifications record one payment."""
+    """Where a provider's server reports a paid order or a finished refund. Authenticated by the
+    provider's signature, not by a login; repeated notifications record one payment. Answers in the
+    provider's own format (WeChat Pay: 200 / 4xx JSON; Alipay: "success" / "fail")."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="payment_notifications_receive", request=OpenApiTypes.OBJECT,
-                   responses=inline_serializer("PaymentNotificationResult", {
-                       "out_trade_no": serializers.CharField(), "status": serializers.CharField()}))
+                   responses={200: inline_serializer("PaymentNotificationResult", {
+                       "code": serializers.CharField(), "out_trade_no": serializers.CharField(),
+                       "status": serializers.CharField()}),
+                       (200, "text/plain"): OpenApiTypes.STR})
     def post(self, request, provider: str):
-        order = services.payment_notification_receive(provider=provider, body=request.body, headers=request.headers)
-        return Response({"out_trade_no": order.out_trade_no, "status": order.status})
+        result = services.payment_notification_receive(provider=provider, body=request.body, headers=request.headers)
+        answer = result.answer
+        return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)

@@ -3,13 +3,18 @@
 Helpers shared by both adapters: money in the units each gateway wants (never a float), the
 merchant settings read from Django settings or the environment, and PEM files read from disk."""
 
+import base64
+import binascii
 import os
 from decimal import Decimal
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 from linli.core.money import CENT
+
+from ..models import MerchantAccount
 
 
 def setting(name: str, default: str = "") -> str:
@@ -20,9 +25,43 @@ def setting(name: str, default: str = "") -> str:
     return str(value).strip()
 
 
-def read_pem(path: str) -> str:
-    """The configured values are paths, so keys stay out of the environment and process listings."""
-    return Path(path).read_text(encoding="ascii") if path else ""
+def read_pem(value: str) -> str:
+    """A key field of a config: PEM text (a company's MerchantAccount, stored in the database) or,
+    from the environment, the path of a PEM file, so keys stay out of the environment and process
+    listings."""
+    if not value:
+        return ""
+    if value.lstrip().startswith("-----BEGIN"):
+        return value
+    return Path(value).read_text(encoding="ascii")
+
+
+def normalize_pem(text: str, *, private: bool) -> str:
+    """A pasted key as PEM text: PEM is kept as it is; bare base64 (what Alipay's key tool gives)
+    is armoured as PKCS#8 / SubjectPublicKeyInfo. ValueError when it is no key."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        load = serialization.load_pem_private_key if private else serialization.load_pem_public_key
+        load(text.encode(), **({"password": None} if private else {}))  # ValueError when it is no key
+        return text + "\n"
+    try:
+        der = base64.b64decode("".join(text.split()), validate=True)
+        if private:
+            key = serialization.load_der_private_key(der, password=None)
+            return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()
+        key = serialization.load_der_public_key(der)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError("not a key") from exc
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def merchant_account(company, provider: str):
+    """The company's enabled MerchantAccount for a provider, or None (then the environment's)."""
+    if company is None:
+        return None
+    company_id = getattr(company, "pk", company)
+    return MerchantAccount.objects.filter(company_id=company_id, provider=provider, enabled=True).first()
 
 
 def to_fen(amount: Decimal) -> int:

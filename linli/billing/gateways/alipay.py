@@ -33,7 +33,7 @@ from ..providers import (
     RefundResult,
     SignatureInvalid,
 )
-from . import from_yuan_text, read_pem, setting, to_yuan_text
+from . import from_yuan_text, merchant_account, read_pem, setting, to_yuan_text
 
 DEFAULT_GATEWAY = "https://openapi.alipay.com/gateway.do"
 BEIJING = ZoneInfo("Asia/Shanghai")  # Alipay reads every timestamp as GMT+8
@@ -64,9 +64,13 @@ class AlipayConfig:
 
 
 def alipay_config_for(company=None) -> AlipayConfig:
-    """The application that takes a company's payments. Until the per-company admin override
-    exists (phase 2), every company uses the deployment's environment."""
-    return AlipayConfig.from_environment()
+    """The application that takes a company's payments: its enabled MerchantAccount (keys as PEM
+    text), else the deployment's environment (a single-company deployment)."""
+    account = merchant_account(company, "alipay")
+    if account is None:
+        return AlipayConfig.from_environment()
+    return AlipayConfig(appid=account.appid, private_key=account.private_key, public_key=account.public_key,
+                        gateway=account.api_base or DEFAULT_GATEWAY, seller_id=account.seller_id)
 
 
 def _key(text: str):
@@ -89,8 +93,12 @@ class AlipayProvider(PaymentProvider):
         self.timeout = timeout
 
     @classmethod
-    def available(cls) -> bool:
-        return alipay_config_for(None).complete
+    def config_for(cls, company=None) -> AlipayConfig:
+        return alipay_config_for(company)
+
+    @classmethod
+    def available(cls, company=None) -> bool:
+        return alipay_config_for(company).complete
 
     @cached_property
     def client(self) -> AliPay:
@@ -204,7 +212,7 @@ class AlipayProvider(PaymentProvider):
         except (KeyError, ArithmeticError, ValueError) as exc:
             raise ValidationFailed(code="bad_notification") from exc
 
-    def notification_answer(self, ok: bool, message: str = "") -> NotificationAnswer:
+    def notification_answer(self, ok: bool, message: str = "", **_ignored) -> NotificationAnswer:
         # Alipay reads only the body: "success", or it retries (up to 8 times over 25 hours).
         return NotificationAnswer(200, "text/plain", b"success" if ok else b"fail")
 

@@ -30,7 +30,7 @@ from ..providers import (
     RefundResult,
     SignatureInvalid,
 )
-from . import from_fen, read_pem, setting, to_fen
+from . import from_fen, merchant_account, read_pem, setting, to_fen
 
 DEFAULT_API_BASE = "https://api.mch.weixin.qq.com"
 # WeChat Pay's own guidance: refuse a notification whose timestamp is more than 5 minutes off,
@@ -66,9 +66,15 @@ class WeChatPayConfig:
 
 
 def wechatpay_config_for(company=None) -> WeChatPayConfig:
-    """The merchant account that takes a company's payments. Until the per-company admin
-    override exists (phase 2), every company uses the deployment's environment."""
-    return WeChatPayConfig.from_environment()
+    """The merchant account that takes a company's payments: its enabled MerchantAccount (keys
+    as PEM text), else the deployment's environment (a single-company deployment)."""
+    account = merchant_account(company, "wechatpay")
+    if account is None:
+        return WeChatPayConfig.from_environment()
+    return WeChatPayConfig(mchid=account.mchid, appid=account.appid, apiv3_key=account.apiv3_key,
+                           private_key=account.private_key, cert_serial=account.cert_serial,
+                           public_key=account.public_key, public_key_id=account.public_key_id,
+                           api_base=(account.api_base or DEFAULT_API_BASE).rstrip("/"))
 
 
 class WeChatPayProvider(PaymentProvider):
@@ -81,8 +87,12 @@ class WeChatPayProvider(PaymentProvider):
         self.timeout = timeout
 
     @classmethod
-    def available(cls) -> bool:
-        return wechatpay_config_for(None).complete
+    def config_for(cls, company=None) -> WeChatPayConfig:
+        return wechatpay_config_for(company)
+
+    @classmethod
+    def available(cls, company=None) -> bool:
+        return wechatpay_config_for(company).complete
 
     @cached_property
     def client(self) -> WeChatPay:

@@ -1,22 +1,19 @@
-"""Money received for units' bills: payments, their reversals, late-fee waivers and online
-payment orders. Each write locks the unit's account row, so one unit's payments, reversals and
-billing runs take turns."""
+"""Money received for units' bills: payments, their reversals and late-fee waivers (online
+orders, notifications and refunds: services/online.py). Each write locks the unit's account row,
+so one unit's payments, reversals and billing runs take turns."""
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.audit import audit_record
-from linli.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from linli.core.errors import Conflict, ValidationFailed
 from linli.core.money import money
-from linli.core.services import record_create
-from linli.core.tenancy import Actor, SystemActor
+from linli.core.tenancy import Actor
 from linli.estates.models import Unit
 
 from ..allocation import allocate
@@ -27,11 +24,8 @@ from ..models import (
     Bill,
     LateFeePolicy,
     Payment,
-    PaymentOrder,
     ReceiptCounter,
 )
-from ..providers import payment_provider, provider_names
-from ..selectors import unit_statement
 
 
 def positive_amount(value, field: str = "amount") -> Decimal:
@@ -153,16 +147,26 @@ def _settle(bill: Bill, amount: Decimal) -> None:
     bill.save(update_fields=["paid", "status", "updated_at"])
 
 
-def payment_reverse(*, actor: Actor, payment: Payment, reason: str) -> Payment:
-    """Undo a payment with a negative entry: its allocations are reversed (the bills reopen), the
-    credit it created is taken back, and its receipt is marked void. Nothing is deleted. Credit
-    the next run already spent is taken back from the bills it settled, newest first."""
+def reversal_check(*, actor: Actor, payment: Payment, reason: str) -> str:
+    """What every reversal requires: the capability, a reason, a payment (not a reversal)."""
     actor.require("billing.reverse", payment.community_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": [_("请填写冲销原因。")]})
     if payment.kind != Payment.Kind.PAYMENT:
         raise ValidationFailed(_("冲销记录不能再冲销。"), code="not_reversible")
+    return reason
+
+
+def payment_reverse_now(*, actor: Actor, payment: Payment, reason: str, received_by=None) -> Payment:
+    """Undo a payment with a negative entry: its allocations are reversed (the bills reopen), the
+    credit it created is taken back, and its receipt is marked void. Nothing is deleted. Credit
+    the next run already spent is taken back from the bills it settled, newest first.
+    `payment_reverse` (services/online.py) calls this for every payment but an online one, whose
+    money goes back through a refund first; the refund's completion calls it then."""
+    reason = reversal_check(actor=actor, payment=payment, reason=reason)
+    if received_by is None and actor.is_authenticated:
+        received_by = actor.user
     now = timezone.now()
     with transaction.atomic():
         account = _lock_account(payment.unit)
@@ -172,8 +176,8 @@ def payment_reverse(*, actor: Actor, payment: Payment, reason: str) -> Payment:
         reversal = Payment.objects.create(
             community_id=payment.community_id, unit_id=payment.unit_id, company_id=payment.company_id,
             kind=Payment.Kind.REVERSAL, amount=-payment.amount, method=payment.method, credit=-payment.credit,
-            late_fee=-payment.late_fee, received_at=now, received_by=actor.user if actor.is_authenticated else None,
-            reverses=payment, reason=reason[:200])
+            late_fee=-payment.late_fee, received_at=now, received_by=received_by, reverses=payment,
+            reason=reason[:200])
         undone = []
         allocations = list(payment.allocations.all())
         bills = {b.pk: b for b in Bill.objects.select_for_update().filter(id__in=[a.bill_id for a in allocations])}
@@ -211,79 +215,3 @@ def _undo_credit_use(unit_id: int, amount: Decimal, reversal: Payment, now) -> l
                                  created_at=now))
         amount -= part
     return undone
-
-
-# Online payment ---------------------------------------------------------------------------
-
-def _may_pay_for(actor: Actor, unit: Unit) -> bool:
-    return unit.pk in actor.own_unit_ids or actor.can("billing.collect", unit.community_id)
-
-
-def online_payment_limit(unit: Unit) -> Decimal:
-    """The most one online order may pay for a unit: what it owes today (open bills with their
-    late fees), plus what may still be paid ahead, LINLI_PREPAYMENT_CAP less the credit the unit
-    already holds. So no order, paid or forged, leaves a unit more credit than the cap."""
-    statement = unit_statement(actor=SystemActor(), unit=unit)
-    headroom = max(money(settings.LINLI_PREPAYMENT_CAP) - statement.credit, Decimal("0.00"))
-    return statement.due + headroom
-
-
-def _check_order_amount(unit: Unit, amount: Decimal) -> None:
-    limit = online_payment_limit(unit)
-    if amount > limit:
-        raise ValidationFailed(
-            _("在线支付金额不能超过应缴金额与可预缴额度之和（%(limit)s 元）。") % {"limit": limit},
-            code="amount_over_limit", fields={"amount": [_("最多可付 %(limit)s 元。") % {"limit": limit}]})
-
-
-def payment_order_create(*, actor: Actor, unit: Unit, amount, provider: str = "sandbox") -> PaymentOrder:
-    """Start an online payment; the payer is sent to the provider's checkout address."""
-    if not _may_pay_for(actor, unit):
-        raise PermissionDenied()
-    if provider not in provider_names():
-        raise ValidationFailed(_("该支付渠道未开通。"), code="provider_unavailable",
-                               fields={"provider": [_("该支付渠道未开通。")]})
-    amount = positive_amount(amount)
-    _check_order_amount(unit, amount)
-    order = PaymentOrder(community_id=unit.community_id, unit=unit, amount=amount, provider=provider,
-                         out_trade_no=f"LL{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}",
-                         created_by=actor.user if actor.is_authenticated else None)
-    return record_create(actor=actor, instance=order, action="payment_order.create",
-                         data={"unit": unit.pk, "amount": order.amount, "provider": provider,
-                               "out_trade_no": order.out_trade_no})
-
-
-def payment_notification_receive(*, provider: str, body: bytes, headers) -> PaymentOrder:
-    """A provider's server says an order was paid. Verified by its signature; a repeated
-    notification finds the order paid and records nothing more."""
-    notice = payment_provider(provider).parse_notification(body, headers)
-    with transaction.atomic():
-        order = PaymentOrder.objects.select_for_update().select_related("unit__community").filter(
-            out_trade_no=notice.out_trade_no, provider=provider).first()
-        if order is None:
-            raise NotFound()
-        if order.status != PaymentOrder.Status.PENDING or not notice.paid:
-            return order
-        if money(notice.amount) != order.amount:
-            raise ValidationFailed(_("支付金额与订单金额不符。"), code="amount_mismatch")
-        system = SystemActor()
-        payment, _created = payment_record(actor=system, unit=order.unit, amount=order.amount,
-                                           method=Payment.Method.ONLINE, idempotency_key=f"online:{order.out_trade_no}")
-        order.status, order.payment, order.provider_trade_no = PaymentOrder.Status.PAID, payment, notice.provider_trade_no
-        order.save(update_fields=["status", "payment", "provider_trade_no", "updated_at"])
-        audit_record(actor=system, action="payment_order.paid", target=order, community_id=order.community_id,
-                     data={"payment": payment.pk, "provider": provider, "trade_no": notice.provider_trade_no})
-    return order
-
-
-def sandbox_order_pay(*, actor: Actor, order: PaymentOrder) -> PaymentOrder:
-    """The payer confirms on the sandbox's page; its server then notifies us, signed, exactly as
-    a real provider's would (delivered in-process: there is no network between them)."""
-    if order.provider != "sandbox" or not _may_pay_for(actor, order.unit):
-        raise NotFound()
-    provider = payment_provider("sandbox")
-    # No money moves in the sandbox: checked again when paying, so that several orders each
-    # within the limit when made cannot together credit more than it.
-    _check_order_amount(order.unit, order.amount)
-    body, headers = provider.notification_for(order)
-    return payment_notification_receive(provider="sandbox", body=body, headers=headers)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import LinliError
 from linli.core.money import MoneyField
-from linli.core.pages import community_page, remember_community, run_service, show_error
+from linli.core.pages import community_page, error_text, remember_community, run_service, show_error
 from linli.core.params import parse_id
 from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
@@ -22,7 +22,8 @@ from linli.estates.models import Ownership
 from .. import selectors, services
 from ..api import pdf_response
 from ..forms import BillFilterForm, PaymentForm, SearchForm
-from ..models import Bill, Payment
+from ..models import Bill, Payment, PaymentRefund
+from ..providers import provider_label
 from ..receipts import receipt_pdf
 
 PAGE_SIZE = 50
@@ -162,9 +163,30 @@ def payment_reverse(request, payment_id):
         messages.error(request, _("该收款已冲销，或本身是冲销记录。"))
         return redirect("billing:payment", payment.pk)
     reason = (request.POST.get("reason") or request.GET.get("reason") or "").strip()
-    if request.method == "POST" and request.POST.get("confirm") and run_service(
-            request, lambda: services.payment_reverse(actor=actor, payment=payment, reason=reason),
-            success=_("收据 %(no)s 已冲销作废。") % {"no": payment.receipt_no}):
-        return redirect("billing:payment", payment.pk)
+    order = services.online_order_of(payment)
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            outcome = services.payment_reverse(actor=actor, payment=payment, reason=reason)
+        except LinliError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            _flash_reversal(request, payment, outcome)
+            return redirect("billing:payment", payment.pk)
     return render(request, "billing/reverse_confirm.html", {
-        "preview": selectors.payment_reversal_preview(actor=actor, payment=payment), "reason": reason[:200]})
+        "preview": selectors.payment_reversal_preview(actor=actor, payment=payment), "reason": reason[:200],
+        "refund_to": provider_label(order.provider) if order is not None else ""})
+
+
+def _flash_reversal(request, payment, outcome) -> None:
+    """An online payment goes back the way it came (原路退款), so its reversal may still wait for
+    the gateway, or fail and leave the payment standing: say which."""
+    no = payment.receipt_no
+    if not isinstance(outcome, PaymentRefund):
+        messages.success(request, _("收据 %(no)s 已冲销作废。") % {"no": no})
+    elif outcome.status == PaymentRefund.Status.SUCCEEDED:
+        messages.success(request, _("已原路退款，收据 %(no)s 已冲销作废。") % {"no": no})
+    elif outcome.status == PaymentRefund.Status.FAILED:
+        messages.error(request, _("原路退款失败（%(why)s），收款仍然有效，已通知财务。") % {
+            "why": outcome.failure_reason or _("支付渠道未说明原因")})
+    else:
+        messages.info(request, _("已向支付渠道发起原路退款；退款成功后收据 %(no)s 自动冲销作废。") % {"no": no})

@@ -300,6 +300,13 @@ class PaymentOrder(TimeStamped):
         PAID = "paid", _("已支付")
         CLOSED = "closed", _("已关闭")
 
+    class Channel(models.TextChoices):
+        NATIVE = "native", _("微信扫码")
+        JSAPI = "jsapi", _("微信内支付")
+        H5 = "h5", _("手机网页")
+        QR = "qr", _("支付宝扫码")
+        SANDBOX = "sandbox", _("沙箱")
+
     community = models.ForeignKey("estates.Community", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("estates.Unit", verbose_name=_("房屋"), on_delete=models.PROTECT,
                              related_name="payment_orders")
@@ -311,9 +318,15 @@ class PaymentOrder(TimeStamped):
     payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    channel = models.CharField(_("支付方式"), max_length=10, choices=Channel.choices, default=Channel.SANDBOX)
+    # What the payer's screen needs: code_url (a QR code), redirect_url (H5 cashier), jsapi_params.
+    checkout = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(_("支付截止"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="payment_order_status_day")]
         verbose_name = _("在线支付订单")
         verbose_name_plural = _("在线支付订单")
 
@@ -423,3 +436,20 @@ class CommonLedgerEntry(models.Model):
         verbose_name = _("公共收益台账")
         verbose_name_plural = _("公共收益台账")
         indexes = [models.Index(fields=["community", "date"], name="common_ledger_day")]
+
+
+# Online payments, phase 2: merchant accounts, refunds, incidents, statements (models/online.py).
+from .online import (
+    MerchantAccount,
+    PaymentIncident,
+    PaymentRefund,
+    StatementImport,
+    StatementItem,
+)
+
+__all__ = [
+    "MAX_AMOUNT", "POSITIVE_MONEY", "Account", "Allocation", "Bill", "BillLine", "BillingRun", "CommonLedgerEntry",
+    "CommonSpending", "FeeRule", "LateFeePolicy", "Lease", "LeaseBill", "MerchantAccount", "MeterReading",
+    "Payment", "PaymentIncident", "PaymentOrder", "PaymentRefund", "ReceiptCounter", "StatementImport",
+    "StatementItem", "period_field",
+]
