@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from linli.billing import services
-from linli.billing.models import Bill, FeeRule, LeaseBill, MeterReading
+from linli.billing.models import Bill, FeeRule, LeaseBill, MeterReading, StatementImport, StatementItem
 from linli.billing.services import bill_run_create
 from linli.core.tenancy import Actor, SystemActor
 
@@ -25,8 +25,13 @@ def other_tenant_objects(b) -> dict:
     entry = services.lease_bill_pay(actor=system, lease_bill=lease_bill, amount=Decimal("3000.00"), method="cash")
     spending = services.common_spending_propose(actor=system, community=community, title="水泵电费补贴",
                                                 amount=Decimal("500.00"))
+    # A reconciled day of tenant B's company, with the order it says we did not record.
+    statement = StatementImport.objects.create(company=b.company, provider="wechatpay", bill_date=dt.date(2026, 3, 1),
+                                               source=StatementImport.Source.UPLOAD, missing_ours=1)
+    item = StatementItem.objects.create(statement=statement, kind=StatementItem.Kind.MISSING_OURS,
+                                        out_trade_no=order.out_trade_no, their_amount=order.amount, order=order)
     return {
-        "feerule": rule, "meterreading": reading, "latefeepolicy": policy, "billingrun": run,
+        "statement": statement, "item": item, "order": order, "feerule": rule, "meterreading": reading, "latefeepolicy": policy, "billingrun": run,
         "bill": Bill.objects.filter(unit=unit).first(), "payment": payment, "paymentorder": order, "lease": lease,
         "leasebill": lease_bill, "commonledgerentry": entry, "commonspending": spending,
     }

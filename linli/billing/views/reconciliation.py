@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import LinliError
 from linli.core.pages import community_page, error_text, form_errors_text
+from linli.core.params import parse_id
 from linli.estates import selectors as estates
 from linli.estates.api import xlsx_response
 
@@ -64,8 +65,8 @@ def reconciliation(request, community_id):
             return redirect(f"{reverse('billing:reconciliation', args=[community.pk])}?statement={statement.pk}")
     statement = None
     chosen = request.GET.get("statement", "")
-    if chosen.isdigit():
-        statement = statements.filter(pk=int(chosen)).first()
+    if chosen:
+        statement = statements.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
     elif request.method != "POST":
         statement = statements.order_by("-created_at", "-id").first()
     return render(request, "billing/reconciliation.html", {
