@@ -13,8 +13,10 @@ Every write that changes a bill, a bill line or a late-fee rule appends an event
 chain of the bill's community in its own transaction: payment.record (an online payment and a
 statement import record theirs through it), payment.reverse (a refund completes through it),
 bill.late_fee_waive, billing.run (bills, lines and the credit a run spends), late_fee_policy.create
-/ update. The chain's head (`AuditHead.last_hash`, a keyed hash that includes the event's time)
-moves in the same commit as the change. The cache key is a hash of everything listed above,
+/ update. (The demo seed, which writes its payments set-based, runs in one transaction with the
+billing runs it audits.) The chain's head (`AuditHead.last_hash`, a keyed hash that includes the
+event's time) moves in the same commit as the change. A new write path that changes bills without
+an audit event in the bill's community would make this cache stale: it must not exist. The cache key is a hash of everything listed above,
 with the heads of the communities of the actor's units read fresh on every request: a committed
 change to any of the owner's bills gives a new key, and the entry under the old key is never read
 again (it ages out of the cache). `tests/scale/test_bill_list_cache.py` holds that to a payment,
