@@ -181,7 +181,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "linli.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -247,6 +247,11 @@ elif DEBUG:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
+
+# An owner's bill list, keyed on what it depends on (linli/billing/api/list_cache.py): per
+# process, since a key can never name a stale answer.
+CACHES["bill_lists"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "linli-bill-lists",
+                        "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # Jobs run in a separate consumer (`make run` starts it). SQLite storage needs no server;
 # REDIS_URL switches to Redis for several consumers. Tests run tasks inline.

@@ -15,6 +15,7 @@ from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 
 from .. import reports, selectors, services
+from . import list_cache
 from ..allocation import accrued_late_fee
 from ..formats import format_rate
 from ..models import Bill, BillingRun
@@ -132,6 +133,19 @@ class BillViewSet(ServiceViewSet):
         # The serializer needs no unit object (the selector joins them for the pages).
         queryset = super().get_queryset().select_related(None).order_by("period", "id")
         return queryset if self.action == "list" else queryset.prefetch_related("lines")
+
+    def list(self, request, *args, **kwargs):
+        # An owner's list comes from a cache keyed on everything it depends on, the heads of the
+        # audit chains of the owner's communities among them (list_cache: never stale).
+        key = list_cache.list_key(request, self.actor)
+        if key is not None:
+            response = list_cache.cached(key)
+            if response is not None:
+                return response
+        response = super().list(request, *args, **kwargs)
+        if key is not None:
+            list_cache.store_after_render(key, response)
+        return response
 
     def paginate_queryset(self, queryset):
         # A page's lines as plain rows in one query: as model instances, prefetched, they cost a
