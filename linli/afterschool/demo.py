@@ -34,6 +34,7 @@ from .models import (
     Term,
     WorkingGroupMember,
 )
+from . import demo_duties
 from .services import program_terms
 
 GRADES = ["初一", "初二", "初三"]
@@ -285,5 +286,8 @@ def load(ctx: DemoContext) -> None:
                                         end_date=today + dt.timedelta(days=2), reason="看牙医",
                                         requested_by=student.guardians.all()[0].user or staff["admin"])
             ctx.count("leave_requests")
+    # The consultations, safety education and meetings of the school (篇二); next term is the one
+    # after this term ends.
+    demo_duties.load(ctx, school, staff, _term_of(end + dt.timedelta(days=45)))
     ctx.log(f"{school.name}：{len(classes)} 个班，{Student.objects.filter(school=school).count()} 名学生，"
             f"{len(PROGRAMS)} 个课后服务项目（{name}）")

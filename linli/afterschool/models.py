@@ -13,10 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import weekdays_text
 from linli.core.models import TimeStamped
 
 USER = settings.AUTH_USER_MODEL
-WEEKDAY_NAMES = {1: _("周一"), 2: _("周二"), 3: _("周三"), 4: _("周四"), 5: _("周五"), 6: _("周六"), 7: _("周日")}
 
 
 def school_fk(related_name: str):
@@ -173,10 +173,7 @@ class Program(TimeStamped):
 
     @property
     def weekdays_label(self) -> str:
-        days = self.weekday_numbers()
-        if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-            return _("%(first)s至%(last)s") % {"first": WEEKDAY_NAMES[days[0]], "last": WEEKDAY_NAMES[days[-1]]}
-        return "、".join(str(WEEKDAY_NAMES[d]) for d in days)
+        return weekdays_text(self.weekday_numbers())
 
     @property
     def content_label(self) -> str:
@@ -530,3 +527,14 @@ class Incident(TimeStamped):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+# The school's duties around the service (consultation, safety education, staff meetings) live in
+# their own module by topic; importing it here registers them with the app.
+from .models_duties import (  # noqa: E402,F401
+    Consultation,
+    ConsultationQuestion,
+    ConsultationResponse,
+    SafetyEducation,
+    StaffMeeting,
+)

@@ -19,6 +19,7 @@ class OperationsConfig(AppConfig):
             "operations.access": {"manager", "guard"},  # vehicles, cards, passes, visitors, gates
             "operations.environment": {"manager", "cleaner", "gardener"},  # complete cleaning/greening tasks
             "operations.facilities": {"manager", "technician"},  # assets, maintenance, projects
+            "operations.greening": {"manager", "gardener"},  # plantings, vegetable plots, streetlight faults
         })
 
         from .selectors.day import register_review_sections

@@ -30,7 +30,11 @@ def _team_items(actor, community) -> list[NavItem]:
                  "plan_edit")),
         NavItem(_("保洁绿化"), reverse("operations:env_admin", args=[cid]),
                 ("env_admin", "template_new", "template_edit", "inspection_new")),
+        NavItem(_("绿化与路灯"), reverse("operations:greening", args=[cid]), ("greening",)),
     ]
+    if manage:
+        items.append(NavItem(_("员工考核"), reverse("operations:appraisal_list", args=[cid]),
+                             ("appraisal_list", "appraisal_detail")))
     if not manage:
         items.append(day[0])
     return items

@@ -4,6 +4,7 @@ visitors and passes, facilities, projects and notices."""
 
 from django.urls import path, re_path
 
+from .views import appraisal, greening
 from .views import day, environment, facilities, gates, notices, patrols, projects, rosters, staff, visitors
 
 app_name = "operations"
@@ -83,4 +84,15 @@ urlpatterns = [
     path("notices/<int:pk>/<str:action>/", notices.notice_act, name="notice_act"),
     path("bulletin/", notices.bulletin, name="bulletin"),
     path("bulletin/<int:pk>/", notices.bulletin_detail, name="bulletin_detail"),
+    # Staff appraisal (篇一 5.6)
+    path("<int:community_id>/appraisals/", appraisal.appraisal_list, name="appraisal_list"),
+    path("appraisals/<int:pk>/", appraisal.appraisal_detail, name="appraisal_detail"),
+    path("appraisals/<int:pk>/close/", appraisal.appraisal_close, name="appraisal_close"),
+    re_path(r"^appraisals/(?P<pk>\d+)/export\.xlsx$", appraisal.appraisal_export, name="appraisal_export"),
+    # Greening and streetlights (篇一 五)
+    path("<int:community_id>/greening/", greening.greening, name="greening"),
+    path("<int:community_id>/greening/<str:what>/", greening.greening_create, name="greening_create"),
+    path("plot-clearances/<int:pk>/photo/", greening.plot_photo, name="plot_photo"),
+    path("plot-clearances/<int:pk>/<str:action>/", greening.plot_act, name="plot_act"),
+    path("streetlight-faults/<int:pk>/<str:action>/", greening.streetlight_act, name="streetlight_act"),
 ]

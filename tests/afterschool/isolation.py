@@ -1,11 +1,13 @@
 """Tenant B's after-school objects for tests/test_tenancy.py: no role of tenant A (company staff,
 regulators, committee, owners) may see them."""
 
+import datetime as dt
+
 from django.utils import timezone
 
 from linli.afterschool import services
 from linli.afterschool.models import Attendance, Dismissal, DutyAssignment, WorkingGroupMember
-from tests.afterschool.world import build_school, enroll
+from tests.afterschool.world import build_school, clock, enroll, session_time
 
 
 def other_tenant_objects(b) -> dict:
@@ -13,8 +15,9 @@ def other_tenant_objects(b) -> dict:
     application = enroll(school, 1)
     admin = school.actor("admin")
     services.attendance_take(actor=admin, session=school.session, marks={school.students[1]: "present"})
-    dismissal = services.dismissal_check_out(actor=admin, session=school.session, school_class=school.classes[0],
-                                             group=Dismissal.Group.DAY)
+    with clock(session_time(school.session, dt.time(18, 15))):
+        dismissal = services.dismissal_check_out(actor=admin, session=school.session, school_class=school.classes[0],
+                                                 group=Dismissal.Group.DAY)
     leave = services.leave_request_create(actor=school.actor("guardian1"), student=school.students[1],
                                           start_date=timezone.localdate(), end_date=timezone.localdate(), reason="病假")
     member = services.working_group_member_create(actor=admin, school=school.org, user=school.users["admin"],
@@ -40,4 +43,5 @@ def other_tenant_objects(b) -> dict:
         "dismissal": dismissal,
         "gatevisit": visit,
         "incident": incident,
+        **duty_objects(school),
     }

@@ -4,6 +4,7 @@ One module per part of the service; the routes are gathered here."""
 
 from django.urls import path
 
+from . import duties
 from .daily import AttendanceViewSet, DismissalViewSet, HandoverView, LeaveRequestViewSet
 from .enrolment import AgreementTextViewSet, AgreementViewSet, ApplicationViewSet, ProgramViewSet, SessionViewSet
 from .safety import DutyAssignmentViewSet, GateVisitViewSet, IncidentViewSet, WorkingGroupMemberViewSet
@@ -28,5 +29,6 @@ routes = [
     ("dismissals", DismissalViewSet, "dismissal"),
     ("gate-visits", GateVisitViewSet, "gate-visit"),
     ("incidents", IncidentViewSet, "incident"),
+    *duties.routes,
 ]
 paths = [path("handover/", HandoverView.as_view(), name="afterschool-handover")]

@@ -4,7 +4,7 @@ topic. Idempotent: rows are looked up by their natural keys and only what is mis
 from linli.estates.models import Zone
 
 from ..models import AccessCard, Asset, EnvTask, Gate, PatrolRoute, ProjectUnit, StaffMember
-from . import environment, facilities, gates, notices, patrols, staff
+from . import duties, environment, facilities, gates, notices, patrols, staff
 
 
 def load(ctx) -> None:
@@ -17,6 +17,7 @@ def load(ctx) -> None:
         staff.roster(ctx, community, teams)
         patrols.load(ctx, community, zones, teams)
         environment.load(ctx, community, zones, teams)
+        duties.load(ctx, community)
         ctx.log(f"社区运营（人员与日常）：{StaffMember.objects.filter(community=community).count()} 名员工，"
                 f"{PatrolRoute.objects.filter(community=community).count()} 条巡逻路线，"
                 f"{EnvTask.objects.filter(community=community).count()} 项保洁绿化任务")
