@@ -5,7 +5,7 @@ ranking means something; inspections of 2025 (published, with credit records) an
 (the 2026 year still open; Q1's ranking reported on time, Q2's late, Q3's not yet — the regulator's
 dashboard flags the last two); training and certificates; a contract
 and an honour of 苗庄小区; and 篇三's renovation targets under 潍坊市 (奎文 2, 潍城 2, 坊子 /
-寒亭 / 高新 1 each). Idempotent: every step looks its rows up first."""
+寒亭 / 高新 1 each); the tiers' own duties of 篇三 (duty_demo). Idempotent: every step looks its rows up first."""
 
 import datetime as dt
 from decimal import Decimal
@@ -15,7 +15,7 @@ from linli.core.tenancy import SystemActor
 from linli.estates.models import Community
 from linli.orgs.models import Organization
 
-from . import services
+from . import duty_demo, services
 from .models import (
     AnnualAssessment,
     Certificate,
@@ -115,6 +115,7 @@ def load(ctx: DemoContext) -> None:
     _qualification(ctx, actor, companies)
     _miaozhuang(ctx, actor)
     _renovation(ctx, actor)
+    duty_demo.load(ctx, actor)
     ctx.log(f"行业监管：{Inspection.objects.count()} 次检查，{EvaluationResult.objects.count()} 条考评结果")
 
 

@@ -18,7 +18,8 @@ def home_url(actor) -> str | None:
 def personal_items(actor) -> list[NavItem]:
     if not any("manager" in roles for roles in actor.company_roles.values()):
         return []
-    return [NavItem(_("考评与信誉档案"), reverse("oversight:my_results"), ("my_results",))]
+    return [NavItem(_("考评与信誉档案"), reverse("oversight:my_results"), ("my_results",)),
+            NavItem(_("资质申请"), reverse("oversight:qualification"), ("qualification",))]
 
 
 def extra_groups(actor) -> list[NavGroup]:
@@ -33,6 +34,8 @@ def extra_groups(actor) -> list[NavGroup]:
             NavItem(_("培训与持证"), reverse("oversight:training", args=[jid]), ("training",)),
             NavItem(_("优秀项目复核"), reverse("oversight:honours", args=[jid]), ("honours",)),
             NavItem(_("老旧小区改造"), reverse("oversight:renovation", args=[jid]), ("renovation",)),
+            NavItem(_("考核与整治目标"), reverse("oversight:duties", args=[jid]), ("duties", "duties_late", "duty_item")),
+            NavItem(_("机构与人员"), reverse("oversight:staffing", args=[jid]), ("staffing",)),
             NavItem(_("信誉档案公示"), reverse("credit:index"), ()),
         ]))
     return groups

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import duty_views, regulator_views, views
 
 app_name = "oversight"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path("rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"),
     path("rectifications/<int:rectification_id>/<str:document>.pdf", views.rectification_pdf, name="rectification_pdf"),
     path("companies/<int:company_id>/", views.company_file, name="company"),
+    # 篇三 一(一), 三、(二): the tiers' own duties.
+    path("j/<int:jurisdiction_id>/duties/", duty_views.duties, name="duties"),
+    path("j/<int:jurisdiction_id>/duties/late/", duty_views.late, name="duties_late"),
+    path("j/<int:jurisdiction_id>/duties/late.xlsx", duty_views.late_xlsx, name="duties_late_xlsx"),
+    path("j/<int:jurisdiction_id>/staffing/", duty_views.staffing, name="staffing"),
+    path("duties/<int:duty_item_id>/", duty_views.duty_item, name="duty_item"),
+    path("j/<int:jurisdiction_id>/renovation/new/", regulator_views.renovation_create, name="renovation_create"),
+    path("qualification/", regulator_views.qualification, name="qualification"),
 ]

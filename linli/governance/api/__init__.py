@@ -8,6 +8,7 @@ from .committees import CommitteeFilingViewSet, CommitteeViewSet, PrepGroupViewS
 from .duties import CountOfficerViewSet, OwnerConcernViewSet, ServiceBudgetViewSet
 from .elections import CandidateViewSet, ElectionViewSet
 from .fund import FundInterestViewSet, FundLedgerViewSet, FundUsageViewSet
+from .self_management import SelfManagementViewSet
 
 # The paths come before the router, whose format-suffix routes would read "minutes.pdf" as a format.
 routes = [
@@ -26,5 +27,6 @@ routes = [
     ("service-budgets", ServiceBudgetViewSet, "service-budget"),
     ("owner-concerns", OwnerConcernViewSet, "owner-concern"),
     ("count-officers", CountOfficerViewSet, "count-officer"),
+    ("self-management", SelfManagementViewSet, "self-management"),
 ]
 paths = [path("assemblies/<int:pk>/minutes.pdf", MinutesView.as_view(), name="assembly-minutes")]
