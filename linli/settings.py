@@ -141,6 +141,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["linli.core.formats"]  # thousands separators in Chinese too
 USE_TZ = True
 
 STATIC_URL = "/static/"

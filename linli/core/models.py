@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .sentences import render
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -93,6 +95,11 @@ class InboxMessage(models.Model):
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # Set: the title and body are written from this key and these parameters in the reader's
+    # language (linli.core.sentences); `title`/`body` keep the Chinese text. Blank: older rows,
+    # shown as stored.
+    message_key = models.CharField(_("消息类型"), max_length=80, blank=True)
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -102,3 +109,14 @@ class InboxMessage(models.Model):
 
     def __str__(self):
         return self.title
+
+    def _shown(self) -> tuple[str, str]:
+        return render(self.message_key, self.params) if self.message_key else (self.title, self.body)
+
+    @property
+    def shown_title(self) -> str:
+        return self._shown()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown()[1]

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from .models import InboxMessage, OutboxMessage
+from .sentences import render_stored
 
 logger = logging.getLogger("linli.notify")
 
@@ -34,17 +35,22 @@ def notification_provider() -> NotificationProvider:
     return import_string(settings.LINLI_NOTIFICATION_PROVIDER)()
 
 
-def notify_users(users, *, title: str, body: str, url: str = "", sms: bool = False) -> None:
+def notify_users(users, *, title: str = "", body: str = "", url: str = "", sms: bool = False,
+                 key: str = "", params: dict | None = None) -> None:
     """Tell each user (once, however often they are listed): inbox always, email when they have
     an address, SMS to their phone when `sms`. Call it from transaction.on_commit: a message
-    must never announce a change that was rolled back."""
+    must never announce a change that was rolled back. With a `key` (linli.core.sentences) the
+    inbox shows the message in each reader's language; e-mail and SMS go in Chinese."""
+    params = params or {}
+    if key:
+        title, body = render_stored(key, params)
     seen = set()
     provider = notification_provider() if sms else None
     for user in users:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        InboxMessage.objects.create(user=user, title=title, body=body, url=url)
+        InboxMessage.objects.create(user=user, title=title, body=body, url=url, message_key=key, params=params)
         if sms and user.phone:
             provider.send(channel="sms", recipient=user.phone, body=f"{title}：{body}")
         if user.email:

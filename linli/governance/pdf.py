@@ -134,7 +134,7 @@ def fund_statement_pdf(*, owner, accounts: list, entries_by_unit: dict) -> bytes
             "unit": account.unit, "area": account.unit.area, "first": account.first_deposit,
             "balance": account.balance}, HEADING)]
         rows = [[_("日期"), _("摘要"), _("金额（元）"), _("余额（元）")]]
-        rows += [[_when(e.at)[:10], _p(e.memo or e.get_kind_display(), CELL), str(e.amount), str(e.balance)]
+        rows += [[_when(e.at)[:10], _p(e.shown_memo, CELL), str(e.amount), str(e.balance)]
                  for e in entries_by_unit.get(account.unit_id, [])]
         story.append(Table(rows, colWidths=[28 * mm, 82 * mm, 30 * mm, 30 * mm], style=GRID, repeatRows=1))
     return build_pdf(story, title=title, margin=20 * mm)

@@ -9,7 +9,8 @@ owner their own units'. A budget or final accounts is the company's and the comm
 is disclosed, then everyone's in the community. An owner's concern is for the owner who raised
 it, the committee and the regulators over it."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from linli.core.tenancy import Actor
 from linli.estates.models import Community, Owner
@@ -157,6 +158,20 @@ def fund_account_list(*, actor: Actor) -> QuerySet[FundAccount]:
     if actor.is_admin:
         return qs
     return qs.filter(Q(community_id__in=fund_community_ids(actor)) | Q(unit_id__in=actor.owned_unit_ids))
+
+
+def fund_ledger(*, actor: Actor, community: Community, unit: str = "", owner: str = "") -> QuerySet[FundAccount]:
+    """The community's ledgers the actor may see, narrowed by a unit ("1号楼-101", "101") and an owner's
+    name (part of either), with the owners' names at hand, in building and unit order."""
+    qs = fund_account_list(actor=actor).filter(community=community)
+    unit, owner = unit.strip(), owner.strip()
+    if unit:
+        # As the page writes a unit (Unit.__str__): "金苗园1号楼-2-301"; any part of it matches.
+        qs = qs.annotate(unit_label=Concat("unit__building__name", Value("-"), "unit__number")).filter(
+            unit_label__icontains=unit)
+    if owner:
+        qs = qs.filter(unit__owners__name__icontains=owner).distinct()
+    return qs.prefetch_related("unit__owners").order_by("unit__building__name", "unit__number")
 
 
 def top_up_notice_list(*, actor: Actor) -> QuerySet[TopUpNotice]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<int:community_id>/assemblies/new/", views.assembly_new, name="assembly_new"),
     path("c/<int:community_id>/elections/new/", views.election_new, name="election_new"),
     path("c/<int:community_id>/fund/", views.fund, name="fund"),
+    path("c/<int:community_id>/fund/ledger.xlsx", views.fund_export, name="fund_export"),
     path("c/<int:community_id>/fund/<str:what>/", views.fund_action, name="fund_action"),
     path("c/<int:community_id>/fund-usages/new/", views.usage_new, name="usage_new"),
     path("c/<int:community_id>/prep-group/", views.prep_group, name="prep_group"),

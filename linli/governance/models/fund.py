@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.models import TimeStamped
 from linli.core.money import MoneyField
 
+from ..sentences import fund_memo
 from .assemblies import Motion
 from .common import AppendOnly, Roll, RollEntry
 
@@ -124,6 +125,11 @@ class FundEntry(AppendOnly):
         verbose_name_plural = _("维修资金明细")
         indexes = [models.Index(fields=["community", "unit"], name="fund_entry_community_unit")]
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="fund_entry_not_negative")]
+
+    @property
+    def shown_memo(self) -> str:
+        """The summary in the reader's language when the platform wrote it; as typed otherwise."""
+        return fund_memo(self)
 
 
 class TopUpNotice(TimeStamped):

@@ -26,24 +26,30 @@ from linli.core.pages import (
     service_post,
 )
 from linli.core.tenancy import actor_for
+from linli.estates.api import xlsx_response
 from linli.estates.models import Unit
 
-from .. import forms, selectors, services
+from .. import exports, forms, selectors, services
 from ..models import FundInterest, FundUsage
 from .common import PAGE_SIZE, buildings_of, my_owner, require
+
+
+def _search(request) -> dict:
+    return {"unit": request.GET.get("unit", "")[:40], "owner": request.GET.get("owner", "")[:60]}
 
 
 @login_required
 def fund(request, community_id):
     actor, community = community_page(request, community_id, selector=selectors.governance_community_list)
     require(actor.is_admin or community.pk in selectors.fund_community_ids(actor))
-    accounts = (selectors.fund_account_list(actor=actor).filter(community=community)
-                .annotate(open_notices=Count("notices", filter=Q(notices__settled_at__isnull=True)))
-                .order_by("unit__building__name", "unit__number"))
+    search = _search(request)
+    accounts = selectors.fund_ledger(actor=actor, community=community, **search).annotate(
+        open_notices=Count("notices", filter=Q(notices__settled_at__isnull=True), distinct=True))
+    all_accounts = selectors.fund_account_list(actor=actor).filter(community=community)
     return render(request, "governance/fund.html", {
-        "community": community,
+        "community": community, "search": search, "searching": any(v.strip() for v in search.values()),
         "page": Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page")),
-        "totals": accounts.aggregate(units=Count("id"), first=Sum("first_deposit"), balance=Sum("balance")),
+        "totals": all_accounts.aggregate(units=Count("id"), first=Sum("first_deposit"), balance=Sum("balance")),
         "undeposited": Unit.objects.filter(community=community).exclude(fund_account__first_deposit__gt=0).count(),
         "notices": selectors.top_up_notice_list(actor=actor).filter(account__community=community,
                                                                      settled_at__isnull=True).count(),
@@ -53,6 +59,16 @@ def fund(request, community_id):
         "pending_interest": selectors.fund_interest_list(actor=actor).filter(
             community=community, status=FundInterest.Status.PENDING).select_related("proposed_by"),
     })
+
+
+@login_required
+def fund_export(request, community_id):
+    """The ledger as the page shows it (search included), every row, with a total row."""
+    actor, community = community_page(request, community_id, selector=selectors.governance_community_list)
+    require(actor.is_admin or community.pk in selectors.fund_community_ids(actor))
+    accounts = selectors.fund_ledger(actor=actor, community=community, **_search(request))
+    return xlsx_response(exports.fund_ledger_xlsx(accounts),
+                         f"{community.name}-{_('维修资金分户账')}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

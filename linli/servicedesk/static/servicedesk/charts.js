@@ -25,7 +25,9 @@
       base.yAxis = [{ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
                     { type: "value", minInterval: 1, splitLine: { show: false } }];
       base.series = data.series.map(function (s) {
-        return s.line ? { type: "line", name: s.name, data: numbers(s.values), connectNulls: true, smooth: true }
+        // Straight segments: a smoothed curve overshoots its points and would rise above 100 %.
+        return s.line ? { type: "line", name: s.name, data: numbers(s.values).map(function (v) {
+                          return v === null ? null : Math.min(100, Math.max(0, v)); }), connectNulls: true }
                       : { type: "bar", name: s.name, data: numbers(s.values), yAxisIndex: 1, barMaxWidth: 14 };
       });
     }
