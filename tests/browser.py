@@ -47,8 +47,8 @@ def screenshot(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}-{page.viewport_name}.png", full_page=True)
 
 
-def sign_in(page, live_server, username):
+def sign_in(page, live_server, username, password=f.DEFAULT_PASSWORD):
     page.goto(live_server.url + reverse("web:login"))
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f.DEFAULT_PASSWORD)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()

@@ -19,4 +19,17 @@
       if (toggle) toggle.setAttribute("aria-expanded", "false");
     }
   });
+  // A table wider than the screen scrolls inside its wrapper. A keyboard user reaches that scroll
+  // only if the wrapper takes focus (WCAG 2.1.1), and it is named by the table's own heading.
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) return;
+      var heading = wrap.querySelector("caption") || (wrap.closest("section, .card") || document).querySelector("h1, h2, h3");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      if (heading) wrap.setAttribute("aria-label", heading.textContent.trim());
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.target); });
 })();
