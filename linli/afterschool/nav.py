@@ -19,7 +19,9 @@ def home_url(actor) -> str | None:
 def personal_items(actor) -> list[NavItem]:
     if not school_scope(actor).guardian:
         return []
-    return [NavItem(_("课后服务"), reverse("afterschool:portal"), ("portal", "apply", "sign", "leave_new"))]
+    return [NavItem(_("课后服务"), reverse("afterschool:portal"), ("portal", "apply", "sign", "leave_new")),
+            NavItem(_("意见征询"), reverse("afterschool:my_consultations"),
+                    ("my_consultations", "consultation_answer"))]
 
 
 def extra_groups(actor) -> list[NavGroup]:
@@ -41,7 +43,12 @@ def extra_groups(actor) -> list[NavGroup]:
             NavItem(_("门卫登记"), reverse("afterschool:gate", args=[sid]), ("gate",)),
             NavItem(_("突发事件"), reverse("afterschool:incidents", args=[sid]), ("incidents", "incident")),
             NavItem(_("服务项目与协议"), reverse("afterschool:programs", args=[sid]), ("programs",)),
+            NavItem(_("安全教育"), reverse("afterschool:safety_education", args=[sid]), ("safety_education",)),
+            NavItem(_("教职工会议"), reverse("afterschool:meetings", args=[sid]), ("meetings",)),
         ]
+        if sid in scope.admin:
+            items.append(NavItem(_("家长意见征询"), reverse("afterschool:consultations", args=[sid]),
+                                 ("consultations", "consultation")))
         if sid in scope.admin:
             items.append(NavItem(_("统计报表"), reverse("afterschool:reports", args=[sid]), ("reports",)))
         groups.append(NavGroup(school.name, items))

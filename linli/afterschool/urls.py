@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import duties
 
 app_name = "afterschool"
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("s/<int:school_id>/today/", views.today, name="today"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/dismiss/", views.dismiss, name="dismiss"),
+    path("sessions/<int:session_id>/dismiss/undo/", views.dismiss_undo, name="dismiss_undo"),
     path("s/<int:school_id>/handover/", views.handover, name="handover"),
     path("s/<int:school_id>/leave/", views.leave_list, name="leave_list"),
     path("leave/<int:leave_id>/review/", views.leave_review, name="leave_review"),
@@ -32,4 +34,12 @@ urlpatterns = [
     path("s/<int:school_id>/reports/", views.reports, name="reports"),
     path("s/<int:school_id>/reports/participation.xlsx", views.participation_export, name="participation_xlsx"),
     path("s/<int:school_id>/reports/attendance.xlsx", views.attendance_export, name="attendance_xlsx"),
+    # The school's duties (篇二): parent consultations, safety education, staff meetings
+    path("s/<int:school_id>/consultations/", duties.consultations, name="consultations"),
+    path("consultations/<int:consultation_id>/", duties.consultation_detail, name="consultation"),
+    path("consultations/<int:consultation_id>/send/", duties.consultation_send, name="consultation_send"),
+    path("me/consultations/", duties.my_consultations, name="my_consultations"),
+    path("me/consultations/<int:consultation_id>/", duties.consultation_answer, name="consultation_answer"),
+    path("s/<int:school_id>/safety-education/", duties.safety_education, name="safety_education"),
+    path("s/<int:school_id>/meetings/", duties.meetings, name="meetings"),
 ]

@@ -3,9 +3,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.core.pages import NavItem
+from django.db.models import Count, Sum
+
+from linli.core.money import money
+from linli.core.pages import NavItem, OpenItem
 
 from . import selectors
+from .models import Bill
 
 
 def community_items(actor, community) -> list[NavItem]:
@@ -34,3 +38,13 @@ def personal_items(actor) -> list[NavItem]:
     for community_id in sorted(actor.resident_community_ids):
         items.append(NavItem(_("公共收益公示"), reverse("billing:disclosure", args=[community_id]), ("disclosure",)))
     return items
+
+
+def open_items(actor) -> list[OpenItem]:
+    """The owner's unpaid bills, with what they still owe (before any late fee)."""
+    if not actor.own_unit_ids:
+        return []
+    unpaid = selectors.bill_list(actor=actor).filter(unit_id__in=actor.own_unit_ids, status=Bill.Status.OPEN)
+    totals = unpaid.aggregate(n=Count("id"), billed=Sum("amount"), paid=Sum("paid"))
+    detail = _("共 ¥%(owed)s") % {"owed": money(totals["billed"] - totals["paid"])} if totals["n"] else ""
+    return [OpenItem(_("未缴账单"), totals["n"], reverse("billing:my_bills"), detail)]

@@ -167,7 +167,7 @@ def unit_statement(*, actor: Actor, unit: Unit, on: dt.date | None = None) -> St
     on = on or timezone.localdate()
     policy = late_fee_policy_of(unit.community_id)
     bills = list(bill_list(actor=actor).filter(unit=unit, status=Bill.Status.OPEN).order_by("period", "id")
-                 .prefetch_related("lines"))
+                 .prefetch_related("lines__rule"))
     for bill in bills:
         bill.late_fee = accrued_late_fee(bill, policy, on)
     account = Account.objects.filter(unit=unit).first()

@@ -22,12 +22,19 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+# The days a page can be asked about. Pages build the day after, the week around or the year of a
+# date; at 0001-01-01 or 9999-12-31 that overflows (issue 17: ?date=9999-12-31 was a 500).
+PARSED_DATE_MIN, PARSED_DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def parse_date(value, default: dt.date | None = None) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) from a query string, or `default` when it is missing or invalid."""
+    """An ISO date (YYYY-MM-DD) from a query string, or `default` when it is missing, invalid or
+    outside PARSED_DATE_MIN … PARSED_DATE_MAX."""
     try:
-        return dt.date.fromisoformat(value or "")
+        date = dt.date.fromisoformat(value or "")
     except (TypeError, ValueError):
         return default
+    return date if PARSED_DATE_MIN <= date <= PARSED_DATE_MAX else default
 
 
 # Billing periods: a calendar month written "YYYY-MM". They sort as strings, so the database
@@ -80,3 +87,29 @@ def validate_period(value) -> None:
         parse_period(value)
     except ValidationFailed as exc:
         raise ValidationError(exc.fields["period"][0]) from None
+
+
+WEEKDAY_NAMES = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+
+
+def weekdays_text(days) -> str:
+    """A set of ISO weekdays (1 = Monday … 7 = Sunday; ints, digit strings or "123456") for
+    people: runs of three or more days as a range (周一至周六), the rest listed (周一、周三、周五).
+    Issue 17: calendars read "星期 123456"."""
+    chosen = sorted({int(d) for d in (days or ()) if str(d).isdigit() and 1 <= int(d) <= 7})
+    if len(chosen) == 7:
+        return str(_("每天"))
+    runs: list[list[int]] = []
+    for day in chosen:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        names = [str(WEEKDAY_NAMES[d - 1]) for d in run]
+        if len(run) >= 3:
+            parts.append(str(_("%(first)s至%(last)s")) % {"first": names[0], "last": names[-1]})
+        else:
+            parts.extend(names)
+    return str(_("、")).join(parts)

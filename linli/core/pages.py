@@ -38,6 +38,16 @@ class NavGroup:
     items: list[NavItem]
 
 
+@dataclass
+class OpenItem:
+    """Something waiting for the person (a bill to pay, a vote to cast): apps offer these through
+    `open_items(actor)` in their nav module, and the person's home lists them first."""
+    label: str
+    count: int
+    url: str
+    detail: str = ""
+
+
 def remember_community(request, actor: Actor, community) -> None:
     """Remember the community as the current one, if the actor reads its registry (the shell
     shows only those as current)."""

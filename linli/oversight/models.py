@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.models import TimeStamped
 from linli.core.money import FixedPointField, MoneyField
 
+from .duty_models import DutyItem, StaffingRecord  # noqa: F401  (篇三's duties of the tiers, see duty_models)
+from .sentences import credit_text
+
 QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
 quarter_validator = RegexValidator(QUARTER_PATTERN, _("季度格式为 YYYYQn，例如 2026Q1。"))
 
@@ -277,6 +280,15 @@ class CreditRecord(TimeStamped):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("信誉档案")
         verbose_name_plural = _("信誉档案")
+
+    # The title and detail in the reader's language when the platform wrote them (oversight.sentences).
+    @property
+    def shown_title(self) -> str:
+        return credit_text(self.title)
+
+    @property
+    def shown_detail(self) -> str:
+        return credit_text(self.detail)
 
 
 # Committees and contracts (篇三 §三(二)) ----------------------------------------------------------

@@ -20,7 +20,7 @@ from linli.core.tenancy import actor_for
 from linli.estates.models import Community
 from linli.orgs.models import Organization
 
-from . import evaluation, exports, forms, pdf, selectors, services
+from . import evaluation, exports, forms, pdf, regulator_forms, selectors, services
 from .models import EvaluationResult, Honour, RenovationProject, TrainingSession
 from .selectors import ASSESSING_TIERS, INSPECTING_TIERS, RANKING_TIERS
 
@@ -33,10 +33,26 @@ def _jurisdiction(request, jurisdiction_id):
         raise Http404 from None
 
 
-def _year(request) -> int:
-    """The year asked for, or this year: one that datetime can hold (a date is built from it)."""
-    year = parse_int(request.GET.get("year") or request.POST.get("year"), minimum=dt.MINYEAR, maximum=dt.MAXYEAR)
-    return year or timezone.localdate().year
+# The years a page can be about: none before the platform's records, and a few ahead for plans.
+# Beyond them a year is a typo; past 9999 or before 1 not even a date can be built from it.
+YEAR_FIRST, YEARS_AHEAD = 2000, 5
+
+
+def _year(request, default: int | None = None) -> int:
+    """The year asked for, or `default` (this year) when none is. A year that is not a number in
+    YEAR_FIRST … this year + YEARS_AHEAD is refused with a message that names it, and the default
+    is shown (issue 17: year=-5 and year=99999 were a 500)."""
+    raw = request.GET.get("year") or request.POST.get("year")
+    this_year = timezone.localdate().year
+    default = default or this_year
+    if not raw:
+        return default
+    year = parse_int(raw, minimum=YEAR_FIRST, maximum=this_year + YEARS_AHEAD)
+    if year is None:
+        messages.error(request, _("年度“%(value)s”无效，可查看 %(first)s 至 %(last)s 年；下面是 %(year)s 年。") % {
+            "value": str(raw)[:20], "first": YEAR_FIRST, "last": this_year + YEARS_AHEAD, "year": default})
+        return default
+    return year
 
 
 def _context(actor, jurisdiction, tab, **extra):
@@ -135,6 +151,9 @@ def evaluation_page(request, jurisdiction_id):
 def publish(request, jurisdiction_id):
     actor, jurisdiction = _jurisdiction(request, jurisdiction_id)
     year = _year(request)
+    if str(year) != request.POST.get("year", "").strip():
+        # The year posted was refused (_year said so): nothing is published for another year.
+        return redirect(reverse("oversight:evaluation", args=[jurisdiction.pk]) + f"?year={year}")
     run_service(request, lambda: services.evaluation_publish(actor=actor, jurisdiction=jurisdiction, year=year),
                 success=_("%(year)s 年度考评结果已公布。") % {"year": year})
     return redirect(reverse("oversight:evaluation", args=[jurisdiction.pk]) + f"?year={year}")
@@ -438,18 +457,24 @@ def renovation(request, jurisdiction_id):
                     actor=actor, project=project, amount=form.cleaned_data["amount"]), success=_("已登记补贴。"))
         return redirect("oversight:renovation", jurisdiction.pk)
     data = selectors.renovation(actor=actor, jurisdiction=jurisdiction)
-    return render(request, "oversight/renovation.html", _context(actor, jurisdiction, "renovation", **data))
+    return render(request, "oversight/renovation.html", _context(
+        actor, jurisdiction, "renovation", **data, **regulator_forms.renovation_forms(actor, jurisdiction)))
 
 
 # Public page: no login ---------------------------------------------------------------------------
 
 def public_index(request):
     results = selectors.public_results()
-    years = sorted({r.year for r in results}, reverse=True)
-    year = _year(request) if request.GET.get("year") else (years[0] if years else timezone.localdate().year)
+    rankings = selectors.public_rankings()
+    # Every year with something published, results or quarterly rankings (quarters are "2026Q1"):
+    # the page opens on the latest of them, not on a year with nothing to show (issue 17).
+    years = sorted(set(results.order_by().values_list("year", flat=True).distinct())
+                   | {int(q[:4]) for q in rankings.order_by().values_list("quarter", flat=True).distinct()},
+                   reverse=True)
+    year = _year(request, default=years[0] if years else None)
     return render(request, "oversight/public.html", {
         "year": year, "years": years, "results": results.filter(year=year),
-        "rankings": selectors.public_rankings().filter(quarter__startswith=str(year)),
+        "rankings": rankings.filter(quarter__startswith=str(year)),
         "records": selectors.public_credit_records()[:50],
     })
 

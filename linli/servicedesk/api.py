@@ -422,6 +422,10 @@ class TeamViewSet(ServiceViewSet):
 
 
 class InboxSerializer(serializers.ModelSerializer):
+    # In the reader's language (Accept-Language) when the message was stored as a key.
+    title = serializers.CharField(source="shown_title", read_only=True)
+    body = serializers.CharField(source="shown_body", read_only=True)
+
     class Meta:
         model = InboxMessage
         fields = ["id", "title", "body", "url", "created_at", "read_at"]

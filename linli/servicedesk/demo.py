@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.core.models import InboxMessage
+from linli.core.sentences import render_stored, word
 from linli.estates.models import Unit
 from linli.orgs.models import Membership, Role
 
@@ -34,6 +35,7 @@ from .models import (
     TeamMember,
 )
 from .services import categories_ensure
+from .services.common import fmt_time
 
 DAYS = 28
 PER_DAY = (5, 9)
@@ -280,17 +282,24 @@ def _requests(ctx: DemoContext, community, teams) -> None:
     _inbox(ctx, community)
 
 
+def _keyed(user, url: str, key: str, params: dict) -> InboxMessage:
+    """A message as notify_users writes it: read in the reader's language."""
+    title, body = render_stored(key, params)
+    return InboxMessage(user=user, url=url, title=title, body=body, message_key=key, params=params)
+
+
 def _inbox(ctx: DemoContext, community) -> None:
     """What the demo owner and manager would have been told by now."""
     messages = []
     owner, manager = ctx.users.get("owner"), ctx.users.get("manager")
     for request in ServiceRequest.objects.filter(community=community, requester=owner, requester__isnull=False):
         url = reverse("servicedesk:request_detail", args=[request.pk])
-        messages.append(InboxMessage(user=owner, title="工单已登记", url=url,
-                                     body=f"您的{request.get_kind_display()}“{request.title}”（工单号 {request.pk}）已登记。"))
+        messages.append(_keyed(owner, url, "servicedesk.filed", {
+            "kind": word(Kind(request.kind).label), "title": request.title, "id": request.pk,
+            "respond": fmt_time(request.respond_by), "resolve": fmt_time(request.resolve_by)}))
         if request.status == Status.RESOLVED:
-            messages.append(InboxMessage(user=owner, title=f"工单 #{request.pk} 已办结", url=url,
-                                         body="请确认并评价；3 天内未确认将自动关闭。"))
+            messages.append(_keyed(owner, url, "servicedesk.resolved",
+                                   {"id": request.pk, "text": "", "days": 3}))
     if manager is not None:
         for request in ServiceRequest.objects.filter(community=community, repeat_of__isnull=False):
             messages.append(InboxMessage(user=manager, title=f"重复投诉 #{request.pk}", body=request.title,

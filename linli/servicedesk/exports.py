@@ -1,6 +1,7 @@
 """The daily review as .xlsx (property staff live in Excel) and as PDF (for the file and the
 notice board), with reportlab's built-in CJK font like every PDF of the platform."""
 
+import datetime as dt
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from linli.core import exports
 from linli.core.pdf import BODY, TITLE, build_pdf, grid_style
 
-from .review import review_sections
+from .review import is_projection, review_sections
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +28,12 @@ def review_counts(review: dict) -> list[tuple[str, int]]:
     return [(_("当日新增"), review["new"]), (_("当日办结"), review["resolved"]), (_("日终未办结"), review["open"])] + [
         (label, len(review[key])) for key, label in review_lists()] + [
         (title, len(rows)) for _key, title, _columns, rows in review_sections(review)]
+
+
+def _title(community, review: dict) -> str:
+    title = _("%(community)s 日清日审 %(date)s") % {"community": community.name, "date": review["date"]}
+    # A day still to come is a projection: the file must not pass for the day's review.
+    return title + _("（预测）") if is_projection(dt.date.fromisoformat(review["date"])) else title
 
 
 def _columns() -> list[str]:
@@ -46,7 +53,7 @@ def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
     workbook = exports.workbook()
     summary = workbook.active
     summary.title = _("汇总")
-    summary.append([_("%(community)s 日清日审 %(date)s") % {"community": community.name, "date": review["date"]}])
+    summary.append([_title(community, review)])
     summary["A1"].font = Font(bold=True, size=14)
     for label, value in review_counts(review):
         summary.append([label, value])
@@ -74,8 +81,7 @@ def review_xlsx(*, community, review: dict, rows: dict) -> bytes:
 
 def review_pdf(*, community, review: dict, rows: dict) -> bytes:
     style = grid_style()
-    story = [Paragraph(escape(_("%(community)s 日清日审 %(date)s") % {"community": community.name,
-                                                                   "date": review["date"]}), TITLE),
+    story = [Paragraph(escape(_title(community, review)), TITLE),
              Table([[label for label, _v in review_counts(review)], [str(v) for _l, v in review_counts(review)]],
                    style=style),
              Spacer(1, 6 * mm)]

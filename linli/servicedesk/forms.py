@@ -1,5 +1,7 @@
 """Forms of the service desk pages. They only parse: the services enforce every rule."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,15 +45,22 @@ class RequestForm(forms.Form):
     requester_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     photos = PhotosField(label=_("照片"), required=False,
                          help_text=_("JPEG、PNG 或 WebP，每张不超过 5 MB，最多 9 张。"))
+    # Photos of an earlier try that was refused (linli.core.kept_uploads): ticked ones go with the request.
+    kept_photos = forms.MultipleChoiceField(
+        label=_("已选择的照片"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("上次提交未成功，这些照片已为您保留：勾选的随工单一起提交；取消勾选即不用，也可在上方另选照片替换。"))
 
-    def __init__(self, *args, mode: str, categories, units=(), buildings=(), zones=(), **kwargs):
+    def __init__(self, *args, mode: str, categories, units=(), buildings=(), zones=(), kept=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.mode = mode
+        self.offer_kept(kept)
         self.fields["category"].choices = [("", _("（请选择）"))] + [(c.name, c.name) for c in categories]
         self.fields["zone"].choices = [("", "—")] + [(z.pk, z.label) for z in zones]
         if mode == "owner":
             self.fields["unit"].choices = [(u.pk, f"{u.community.name} {u}") for u in units] + [
                 (PUBLIC_PLACE, _("公共区域"))]
+            # Most repairs are at home: the owner's own (first) unit, not the public area (issue 17).
+            self.fields["unit"].initial = units[0].pk if units else PUBLIC_PLACE
             for name in ("building", "unit_number", "priority", "channel", "requester_name", "requester_phone"):
                 del self.fields[name]
         else:
@@ -61,6 +70,19 @@ class RequestForm(forms.Form):
                 del self.fields["channel"]
                 self.fields["kind"].initial = Kind.COMPLAINT
             self.fields["requester_name"].required = mode == "hotline"
+
+    def offer_kept(self, kept, *, ticked=None) -> None:
+        """Offer the kept photos `kept` ([{"token", "name"}]) to tick, `ticked` (tokens) ticked
+        when given; without any kept photo the field is not shown."""
+        if not kept:
+            self.fields.pop("kept_photos", None)
+            return
+        field = self.fields.setdefault("kept_photos", copy.deepcopy(self.base_fields["kept_photos"]))
+        field.choices = [(k["token"], _("已选择照片：%(name)s") % {"name": k["name"]}) for k in kept]
+        field.initial = [k["token"] for k in kept]  # kept unless unticked
+        if ticked is not None:
+            self.data = self.data.copy()
+            self.data.setlist(self.add_prefix("kept_photos"), list(ticked))
 
 
 class ActionForm(forms.Form):

@@ -153,6 +153,12 @@ def review_rows(*, actor: Actor, community: Community, review: dict) -> dict[str
     return {name: [found[pk] for pk in review[name] if pk in found] for name in lists}
 
 
+def is_projection(date: dt.date) -> bool:
+    """A day after today has not happened: what the formulas give for it is what the day will show
+    if no request changes until then, a projection (预计) and never a review."""
+    return date > timezone.localdate()
+
+
 # Keeping a day ------------------------------------------------------------------------------
 
 def daily_review_keep(*, community: Community, date: dt.date, now: dt.datetime | None = None) -> DailyReview | None:

@@ -168,7 +168,12 @@ def ratio(part, whole) -> Decimal | None:
     return (Decimal(part or 0) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP)
 
 
+STAT_COUNTS = ("total", "resolved", "on_time", "overdue_open", "rated", "visited", "satisfied", "complaints",
+               "repeats", "urges", "hotline")
+
+
 def _stats(qs: QuerySet, now: dt.datetime) -> QuerySet:
+    """The figures of each group of `qs`: the counts named in STAT_COUNTS and the average rating."""
     satisfied = [ServiceRequest.Satisfaction.SATISFIED, ServiceRequest.Satisfaction.BASIC]
     return qs.annotate(
         total=Count("id"),
@@ -259,6 +264,9 @@ def dashboard(*, actor: Actor, community_ids, days: int = 30, now: dt.datetime |
         "by_category": by_category,
         "trend": _trend(qs, days, now),
         "stats": stats,
+        # The period's figures of the one company the page is about; a community with no request
+        # in the period has no row, and its figures are zeros and "no rate" (None), not missing.
+        "summary": stats[0] if stats else _with_rates(dict.fromkeys(STAT_COUNTS, 0) | {"rating_avg": None}),
         "by_community": [_with_rates(dict(row)) for row in per_community.order_by("community__name")],
         "open": qs.filter(resolved_at__isnull=True).count(),
         "overdue": sum(r["overdue"] for r in by_category),

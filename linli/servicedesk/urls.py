@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_teams
 
 app_name = "servicedesk"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     re_path(r"^c/(?P<community_id>\d+)/review/export\.(?P<fmt>xlsx|pdf)$", views.review_export, name="review_export"),
     path("c/<int:community_id>/dashboard/", views.dashboard, name="service_dashboard"),
     path("c/<int:community_id>/settings/", views.sla_settings, name="sla_settings"),
+    path("c/<int:community_id>/teams/", views_teams.team_list, name="teams"),
+    path("c/<int:community_id>/teams/new/", views_teams.team_new, name="team_new"),
+    path("c/<int:community_id>/teams/<int:pk>/", views_teams.team_edit, name="team_edit"),
     path("companies/<int:company_id>/", views.company_dashboard, name="company_dashboard"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/<str:action>/", views.request_act, name="request_act"),

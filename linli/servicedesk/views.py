@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.dates import parse_date
+from linli.core.charts import axis_percent
+from linli.core import kept_uploads
 from linli.core.db_router import reads_from_replica
 from linli.core.errors import LinliError, ValidationFailed
 from linli.core.pages import (
     community_page,
+    error_text,
     form_save,
     remember_community,
     run_service,
@@ -34,11 +36,13 @@ from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 
 from . import exports, selectors, services
+from .dispatch import dispatch_groups
 from .forms import PUBLIC_PLACE, ActionForm, PolicyForm, RequestForm
 from .models import OPEN_STATUSES, Channel, Kind, ServiceRequest, SlaPolicy, Status
 from .review import (
     daily_review,
     daily_review_kept,
+    is_projection,
     review_rows,
     review_sections,
     review_time,
@@ -93,6 +97,30 @@ def _form_choices(actor, community):
     }
 
 
+# The photos of a refused request form are kept for the next try (linli.core.kept_uploads).
+KEPT_SCOPE = "servicedesk.request"
+
+
+def _request_form(request, **kwargs) -> RequestForm:
+    return RequestForm(request.POST or None, request.FILES or None, kept=kept_uploads.kept(request, KEPT_SCOPE),
+                       **kwargs)
+
+
+def _chosen_photos(request, data) -> list:
+    """The photos chosen now and the kept ones left ticked."""
+    return data["photos"] + kept_uploads.take(request, KEPT_SCOPE, data.get("kept_photos") or [])
+
+
+def _keep_photos(request, form: RequestForm) -> None:
+    """The form was refused: keep the photos just chosen, ticked, beside those still ticked."""
+    if request.method != "POST":
+        return
+    before = {k["token"] for k in kept_uploads.kept(request, KEPT_SCOPE)}
+    kept = kept_uploads.keep(request, KEPT_SCOPE, request.FILES.getlist("photos"))
+    ticked = [t for t in form.data.getlist("kept_photos") if t in before]
+    form.offer_kept(kept, ticked=ticked + [k["token"] for k in kept if k["token"] not in before])
+
+
 @login_required
 def request_new(request, community_id):
     """Staff take a call or a visit; a regulator files a hotline request routed to the company."""
@@ -103,7 +131,7 @@ def request_new(request, community_id):
         mode = "hotline"
     else:
         raise PermissionDenied
-    form = RequestForm(request.POST or None, request.FILES or None, mode=mode, **_form_choices(actor, community))
+    form = _request_form(request, mode=mode, **_form_choices(actor, community))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = None
@@ -120,13 +148,15 @@ def request_new(request, community_id):
                     zone=estates.zone_list(actor=actor).filter(pk=data["zone"] or None).first(),
                     location=data["location"], channel=data.get("channel") or None, priority=data["priority"],
                     requester_name=data["requester_name"], requester_phone=data["requester_phone"],
-                    photos=data["photos"])
+                    photos=_chosen_photos(request, data))
             except LinliError as exc:
                 show_error(form, exc)
             else:
+                kept_uploads.discard(request, KEPT_SCOPE)
                 messages.success(request, _("已登记工单 #%(id)s，办结时限 %(t)s。") % {
                     "id": created.pk, "t": timezone.localtime(created.resolve_by).strftime("%m-%d %H:%M")})
                 return redirect("servicedesk:request_detail", created.pk)
+    _keep_photos(request, form)
     title = _("登记热线工单") if mode == "hotline" else _("登记工单")
     back = reverse("servicedesk:hotline") if mode == "hotline" else reverse("servicedesk:service_requests",
                                                                           args=[community.pk])
@@ -156,9 +186,9 @@ def my_request_new(request):
         messages.info(request, _("绑定房屋后才能在线报事。"))
         return redirect("estates:my_units")
     community = units[0].community
-    form = RequestForm(request.POST or None, request.FILES or None, mode="owner", units=units,
-                       categories=selectors.category_list(actor=actor).filter(community=community, active=True),
-                       zones=estates.labelled_zones(estates.zone_list(actor=actor).filter(community=community)))
+    form = _request_form(request, mode="owner", units=units,
+                         categories=selectors.category_list(actor=actor).filter(community=community, active=True),
+                         zones=estates.labelled_zones(estates.zone_list(actor=actor).filter(community=community)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = next((u for u in units if str(u.pk) == data["unit"]), None) if data["unit"] != PUBLIC_PLACE else None
@@ -167,13 +197,15 @@ def my_request_new(request):
                 actor=actor, community=unit.community if unit else community, kind=data["kind"],
                 category=data["category"], title=data["title"], description=data["description"], unit=unit,
                 zone=estates.zone_list(actor=actor).filter(pk=data["zone"] or None).first(),
-                location=data["location"], photos=data["photos"])
+                location=data["location"], photos=_chosen_photos(request, data))
         except LinliError as exc:
             show_error(form, exc)
         else:
+            kept_uploads.discard(request, KEPT_SCOPE)
             messages.success(request, _("已提交，工单号 %(id)s。我们会在 %(t)s 前处理完毕。") % {
                 "id": created.pk, "t": timezone.localtime(created.resolve_by).strftime("%m-%d %H:%M")})
             return redirect("servicedesk:request_detail", created.pk)
+    _keep_photos(request, form)
     return render(request, "web/form_page.html", {
         "form": form, "title": _("我要报事"), "back": reverse("servicedesk:my_requests"), "multipart": True,
         "submit_label": _("提交"),
@@ -186,12 +218,16 @@ def request_detail(request, pk):
     actor = actor_for(request.user)
     obj = get_object_or_404(selectors.service_request_list(actor=actor).prefetch_related("photos"), pk=pk)
     remember_community(request, actor, obj.community)
+    return render(request, "servicedesk/request_detail.html", _detail_context(request, actor, obj))
+
+
+def _detail_context(request, actor, obj) -> dict:
     cid = obj.community_id
     can_dispatch = actor.can("servicedesk.dispatch", cid)
     is_assignee = actor.is_authenticated and obj.assignee_id == actor.user.pk
     in_pool = (obj.assignee_id is None and obj.team_id is not None and obj.status in (Status.NEW, Status.ACCEPTED)
                and obj.team.memberships.filter(user=request.user).exists())
-    return render(request, "servicedesk/request_detail.html", {
+    return {
         "obj": obj,
         "events": selectors.request_events(actor=actor, request=obj),
         "staff": selectors.sees_internal(actor, obj),
@@ -203,11 +239,11 @@ def request_detail(request, pk):
         "can_urge": actor.can("servicedesk.hotline", cid) and obj.status in OPEN_STATUSES,
         "can_visit": (actor.can("servicedesk.hotline", cid) or can_dispatch) and not obj.is_open,
         "can_phone": selectors.shows_requester_phone(actor, obj),
-        "workers": selectors.worker_choices(actor=actor, community=obj.community) if can_dispatch else [],
+        "worker_groups": dispatch_groups(actor=actor, service_request=obj) if can_dispatch else [],
         "teams": selectors.team_list(actor=actor).filter(community_id=cid) if can_dispatch else [],
         "satisfactions": ServiceRequest.Satisfaction.choices,
         "now": timezone.now(),
-    })
+    }
 
 
 def _worker(actor, obj, user_id, required=False):
@@ -234,6 +270,11 @@ ACTION_MESSAGES = {
     "confirm": gettext_lazy("感谢您的评价。"), "reopen": gettext_lazy("已重新打开。"), "urge": gettext_lazy("已督办。"), "visit": gettext_lazy("已记录回访。"),
     "photos": gettext_lazy("照片已上传。"),
 }
+
+
+# The actions whose forms ask for something (a rating, a result, a reason): a refusal is shown
+# inline next to the field, not as a banner over a page that forgot what was typed.
+INLINE_ACTIONS = {"confirm", "resolve", "hold", "return", "transfer", "reopen", "note", "visit"}
 
 
 @login_required
@@ -270,7 +311,19 @@ def request_act(request, pk, action):
                                                 text=d["text"]),
         "photos": lambda: services.request_photo_add(actor=actor, service_request=obj, photos=d["photos"]),
     }
-    run_service(request, calls[action], success=ACTION_MESSAGES[action])
+    if action in INLINE_ACTIONS:
+        try:
+            calls[action]()
+        except LinliError as exc:
+            # Shown next to the field of the form that was sent, the page otherwise as it was
+            # (the forms are `novalidate`: the browser's own popup is in English on many phones).
+            obj.refresh_from_db()
+            return render(request, "servicedesk/request_detail.html", {
+                **_detail_context(request, actor, obj), "failed": action, "error": error_text(exc), "posted": d,
+            }, status=400)
+        messages.success(request, ACTION_MESSAGES[action])
+    else:
+        run_service(request, calls[action], success=ACTION_MESSAGES[action])
     return redirect(safe_next(request, reverse("servicedesk:request_detail", args=[obj.pk])))
 
 
@@ -285,21 +338,44 @@ def work_queue(request):
 
 # The daily review ---------------------------------------------------------------------------
 
-def _review_date(request) -> dt.date:
-    return parse_date(request.GET.get("date"), timezone.localdate())
+# The days a review can be asked for: none before the platform's records begin, and a projection
+# at most a year ahead (further is a typo, and the day after 9999-12-31 cannot be built).
+REVIEW_FIRST_DAY = dt.date(2000, 1, 1)
+REVIEW_PROJECTION_DAYS = 366
+
+
+def _review_date(request) -> tuple[dt.date, str]:
+    """The day asked for, and "" — or today and what was wrong with the date asked for. A wrong
+    date shows today's review with the message rather than a 400 page: the manager stays on the
+    page, with the date picker, to put it right."""
+    today = timezone.localdate()
+    raw = request.GET.get("date")
+    if not raw:
+        return today, ""
+    try:
+        date = dt.date.fromisoformat(raw)
+    except ValueError:
+        return today, _("“%(value)s”不是有效的日期，请按“年-月-日”填写，如 %(today)s。下面是今天的日审。") % {
+            "value": raw[:40], "today": today.isoformat()}
+    last = today + dt.timedelta(days=REVIEW_PROJECTION_DAYS)
+    if not REVIEW_FIRST_DAY <= date <= last:
+        return today, _("日期 %(date)s 超出可查看的范围（%(first)s 至 %(last)s）。下面是今天的日审。") % {
+            "date": date.isoformat(), "first": REVIEW_FIRST_DAY.isoformat(), "last": last.isoformat()}
+    return date, ""
 
 
 @login_required
 def review(request, community_id):
     actor, community = community_page(request, community_id, selector=selectors.request_community_list,
                                        capability="servicedesk.review")
-    date = _review_date(request)
+    date, date_error = _review_date(request)
     live = request.GET.get("live") == "1"
     data = daily_review(actor=actor, community=community, date=date, live=live)
     kept = daily_review_kept(actor=actor, community=community)
     rows = review_rows(actor=actor, community=community, review=data)
     return render(request, "servicedesk/review.html", {
-        "community": community, "review": data, "date": date, "live": live,
+        "community": community, "review": data, "date": date, "live": live, "date_error": date_error,
+        "projection": is_projection(date),
         "is_kept": not live and kept.filter(date=date).exists(),
         "kept": kept[:KEPT_SHOWN], "counts": exports.review_counts(data),
         "lists": [(key, label, rows[key]) for key, label in exports.review_lists()],
@@ -313,7 +389,10 @@ def review(request, community_id):
 def review_export(request, community_id, fmt):
     actor, community = community_page(request, community_id, selector=selectors.request_community_list,
                                        capability="servicedesk.review")
-    date = _review_date(request)
+    date, date_error = _review_date(request)
+    if date_error:
+        # Not a file of another day than the one asked for: the page says what is wrong.
+        return redirect(reverse("servicedesk:daily_review", args=[community.pk]) + "?" + request.GET.urlencode())
     # A document of a day, read from the replica when there is one; the page itself stays on
     # the primary, where a note just added shows at once.
     with reads_from_replica():
@@ -339,7 +418,8 @@ def _charts(data) -> dict:
                        "series": [{"name": _("未办结"), "values": [r["open"] for r in data["by_category"]]},
                                   {"name": _("已超时"), "values": [r["overdue"] for r in data["by_category"]]}]},
         "trend": {"names": [r["date"][5:] for r in data["trend"]],
-                  "series": [{"name": _("按时办结率 %"), "values": [r["rate"] for r in data["trend"]], "line": True},
+                  "series": [{"name": _("按时办结率 %"), "values": [axis_percent(r["rate"]) for r in data["trend"]],
+                              "line": True},
                              {"name": _("办结数"), "values": [r["resolved"] for r in data["trend"]]}]},
     }
 
@@ -419,6 +499,7 @@ def sla_settings(request, community_id):
         for priority in ("urgent", "high", "normal", "low")], "kind_value": kind} for kind, label in Kind.choices]
     return render(request, "servicedesk/settings.html", {
         "community": community, "grid": grid, "form": form, "can_configure": can_configure, "calendars": calendars,
+        "can_manage_teams": actor.can("servicedesk.teams", community),
         "teams": selectors.team_list(actor=actor).filter(community=community),
         "categories": selectors.category_list(actor=actor).filter(community=community),
         "configured": {key for key in policies},

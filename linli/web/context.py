@@ -42,6 +42,56 @@ def app_nav_modules():
             yield import_module(f"{config.name}.nav")
 
 
+# The pages each field role works in, the first being where it lands (issue 17: a technician's
+# own queue was item 5 of an 18-item menu). They form a short primary menu; the rest of the
+# menu stays one tap away under 更多. Keyed by URL name, so the apps' nav modules need no edit.
+FIELD_MENUS = {
+    "technician": ("work_queue", "service_requests", "inbox"),
+    "guard": ("patrol_mine", "visitor_register", "work_queue", "inbox"),
+    "cleaner": ("env_mine", "work_queue", "inbox"),
+    "gardener": ("env_mine", "work_queue", "inbox"),
+}
+
+
+def field_roles(actor: Actor) -> list[str]:
+    """The field roles the actor holds, when they hold no desk role too (a technician who is
+    also the manager works from the desk menu)."""
+    roles = actor.roles()
+    if actor.is_admin or not roles or roles - set(FIELD_MENUS):
+        return []
+    return [role for role in FIELD_MENUS if role in roles]
+
+
+def primary_items(actor: Actor, groups: list[NavGroup]) -> list[NavItem]:
+    """A field worker's primary menu, picked from the full menu in the order of FIELD_MENUS."""
+    items = [item for group in groups for item in group.items]
+    primary = []
+    for role in field_roles(actor):
+        for name in FIELD_MENUS[role]:
+            item = next((i for i in items if name in i.names), None)
+            if item is not None and item not in primary:
+                primary.append(item)
+    return primary
+
+
+def field_landing(request, actor: Actor) -> str | None:
+    """Where a field worker lands: the first item of their primary menu, in the current
+    community or else the first they work in."""
+    if not field_roles(actor):
+        return None
+    community = (current_community(request, actor)
+                 or selectors.registry_community_list(actor=actor).order_by("pk").first())
+    primary = primary_items(actor, navigation_groups(actor, community))
+    return primary[0].url if primary else None
+
+
+def open_items(actor: Actor) -> list:
+    """What is waiting for the person, from every app's `open_items`: those with something to
+    do first, the rest (nothing waiting) after, each in the apps' order."""
+    found = [item for module in app_nav_modules() if hasattr(module, "open_items") for item in module.open_items(actor)]
+    return sorted(found, key=lambda item: not item.count)
+
+
 def role_labels(actor: Actor) -> list[str]:
     labels = []
     if actor.is_admin:
@@ -62,6 +112,17 @@ def community_list_title(actor: Actor) -> str:
     return _("辖区小区") if actor.regulated_community_ids and not actor.staff_community_ids else _("小区列表")
 
 
+def personal_items(actor: Actor) -> list[NavItem]:
+    """The 我的 menu: an owner's home with what is waiting first, then each app's own pages."""
+    mine = []
+    if actor.own_unit_ids or actor.owner_ids:
+        mine.append(NavItem(_("我的待办"), reverse("web:my_home"), ("my_home",)))
+    for module in app_nav_modules():
+        if hasattr(module, "personal_items"):
+            mine += module.personal_items(actor)
+    return mine
+
+
 def navigation_groups(actor: Actor, community) -> list[NavGroup]:
     groups = []
     registry_ids = actor.registry_community_ids()
@@ -75,10 +136,7 @@ def navigation_groups(actor: Actor, community) -> list[NavGroup]:
             if hasattr(module, "community_items"):
                 items += module.community_items(actor, community)
         groups.append(NavGroup(community.name, items))
-    mine = []
-    for module in app_nav_modules():
-        if hasattr(module, "personal_items"):
-            mine += module.personal_items(actor)
+    mine = personal_items(actor)
     if mine:
         groups.append(NavGroup(_("我的"), mine))
     for module in app_nav_modules():
@@ -107,7 +165,12 @@ def navigation(request):
     for group in groups:
         for item in group.items:
             item.active = current in item.names
+    primary = primary_items(actor, groups)
+    if primary:  # the rest goes under 更多, opened when the current page is among it
+        groups = [g for g in (NavGroup(g.title, [i for i in g.items if i not in primary]) for g in groups) if g.items]
     return {
+        "nav_primary": primary,
+        "nav_more_open": any(item.active for group in groups for item in group.items) if primary else False,
         "nav_groups": groups,
         "current_community": community,
         "nav_roles": role_labels(actor),

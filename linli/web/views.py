@@ -32,7 +32,7 @@ from linli.orgs.auth import (
 from linli.orgs.services import user_password_change
 
 from .auth import otpauth_uri, qr_svg
-from .context import app_nav_modules, community_list_title
+from .context import app_nav_modules, community_list_title, field_landing, open_items, personal_items
 from .forms import LoginForm, OTPCodeForm
 
 # Sign-in, home -------------------------------------------------------------------------------
@@ -110,19 +110,31 @@ def home(request):
     actor = actor_for(request.user)
     if actor.is_admin:
         return redirect("web:community_list")
+    work = field_landing(request, actor)
+    if work:
+        return redirect(work)
     registry = actor.registry_community_ids()
     if len(registry) == 1:
         return redirect("web:overview", next(iter(registry)))
     if registry:
         return redirect("web:community_list")
     if actor.own_unit_ids or actor.owner_ids:
-        return redirect("estates:my_units")
+        return redirect("web:my_home")
     for module in app_nav_modules():
         url = module.home_url(actor) if hasattr(module, "home_url") else None
         if url:
             return redirect(url)
     bindings = selectors.binding_request_list(actor=actor).filter(user=request.user)
     return render(request, "web/no_role.html", {"bindings": bindings})
+
+
+@login_required
+def my_home(request):
+    """An owner's home: what is waiting for them first (bills to pay, requests being handled,
+    votes to cast), then their pages."""
+    actor = actor_for(request.user)
+    links = [item for item in personal_items(actor) if "my_home" not in item.names]
+    return render(request, "web/me.html", {"open_items": open_items(actor), "links": links})
 
 
 COMMUNITY_PAGE_SIZE = 50

@@ -1,5 +1,6 @@
 """The after-school API: the whole flow over HTTP, the schema, and schools kept apart."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,7 @@ from linli.afterschool import api as afterschool_api
 from linli.afterschool.models import Application
 from linli.core.models import OutboxMessage
 from tests.afterschool.isolation import other_tenant_objects
-from tests.afterschool.world import build_school
+from tests.afterschool.world import build_school, clock, session_time
 
 
 def test_the_flow_over_the_api(school, api, django_capture_on_commit_callbacks):
@@ -46,8 +47,10 @@ def test_the_flow_over_the_api(school, api, django_capture_on_commit_callbacks):
                                                "status": "present"}, format="json")
     assert marked.json()["status"] == "present"
 
-    dismissed = duty.post("/api/v1/dismissals/", {"session": school.session.pk, "school_class": school.classes[0].pk,
-                                                  "group": "day"}, format="json")
+    with clock(session_time(school.session, dt.time(18, 15))):
+        dismissed = duty.post("/api/v1/dismissals/", {"session": school.session.pk,
+                                                      "school_class": school.classes[0].pk, "group": "day"},
+                              format="json")
     assert dismissed.status_code == 201 and dismissed.json()["headcount"] == 1
 
     leave = guardian.post("/api/v1/leave-requests/", {"student": student.pk, "start_date": str(school.session.date),

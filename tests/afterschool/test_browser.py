@@ -2,12 +2,14 @@
 class teacher reviews, the school approves, the guardian signs, and the day's duty teacher takes
 the roll and checks the class out."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from linli.afterschool.models import Application, Attendance, Dismissal
-from tests.afterschool.world import build_school, enroll
+from tests.afterschool.world import build_school, clock, enroll, session_time
 from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -77,11 +79,70 @@ def test_apply_review_approve_sign_then_roll_and_dismissal(page, live_server, sc
     screenshot(page, "afterschool-roll")
     page.get_by_role("button", name="保存考勤").click()
     expect(page.locator(".message-success")).to_contain_text("考勤已保存")
-    page.locator(f"[data-class='{school.classes[0].pk}']").get_by_role("button", name="走读生集体放学").click()
-    expect(page.locator(".message-success")).to_contain_text("已集体放学，离校 1 人")
-    screenshot(page, "afterschool-dismissed")
+    with clock(session_time(school.session, dt.time(18, 15))):
+        page.reload()
+        page.locator(f"[data-class='{school.classes[0].pk}']").get_by_role("button", name="走读生集体放学").click()
+        page.get_by_role("button", name=f"确认 {school.classes[0]} 走读生放学").click()
+        expect(page.locator(".message-success")).to_contain_text("已集体放学，离校 1 人")
+        screenshot(page, "afterschool-dismissed")
     assert Attendance.objects.get(student=child).status == "present"
     assert Dismissal.objects.get().headcount == 1
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_on_a_phone_the_roll_has_all_present_and_the_check_out_asks_first_and_can_be_undone(page, live_server,
+                                                                                            school):
+    enroll(school, 1)
+    enroll(school, 2)
+    class1 = page.locator(f"[data-class='{school.classes[0].pk}']")
+    with clock(session_time(school.session, dt.time(18, 15))):
+        as_user(page, live_server, school.users["duty"], reverse("afterschool:session", args=[school.session.pk]))
+        page.get_by_role("button", name="保存考勤").click()
+        expect(page.locator(".message-warning")).to_contain_text("没有为任何学生选择考勤，未保存")
+        assert not Attendance.objects.exists()
+        page.locator(f"[data-student='{school.students[2].pk}']").get_by_label("缺勤").check()
+        page.get_by_role("button", name="全部出勤").click()
+        expect(page.locator(".message-success")).to_contain_text("考勤已保存：2 人，缺勤 1 人")
+        assert dict(Attendance.objects.values_list("student", "status")) == {
+            school.students[1].pk: "present", school.students[2].pk: "absent"}
+
+        class1.get_by_role("button", name="走读生集体放学").click()
+        expect(page.locator("h1")).to_have_text("确认集体放学")
+        expect(page.locator("main")).to_contain_text("离校 1 人")
+        screenshot(page, "afterschool-dismiss-confirm")
+        assert not Dismissal.objects.exists()
+        page.get_by_role("button", name=f"确认 {school.classes[0]} 走读生放学").click()
+        expect(page.locator(".message-success")).to_contain_text("2 分钟内可撤销")
+        class1.get_by_role("button", name="撤销走读生放学").click()
+        expect(page.locator(".message-success")).to_contain_text("学生仍在校")
+        assert not Dismissal.objects.exists()
+        expect(class1.get_by_role("button", name="走读生集体放学")).to_be_visible()
+
+    with clock(session_time(school.session, dt.time(2, 42), days=1)):
+        as_user(page, live_server, school.users["admin"], reverse("afterschool:session", args=[school.session.pk]))
+        expect(class1.locator(".dismiss-closed")).to_have_text("走读生集体放学可在 17:10–19:10 登记，现在不在此时间内。")
+        expect(class1.get_by_role("button", name="走读生集体放学")).to_have_count(0)
+        screenshot(page, "afterschool-dismiss-closed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_on_a_phone_leaving_the_service_names_the_child_and_the_programme_first(page, live_server, school):
+    application = enroll(school, 1)
+    child = school.students[1]
+    as_user(page, live_server, school.users["guardian1"], reverse("afterschool:portal"))
+    card = page.locator(f"[data-student='{child.pk}']")
+    card.get_by_role("link", name="退出课后服务").click()
+    expect(page.locator("h1")).to_have_text("退出课后服务")
+    expect(page.locator("main")).to_contain_text(f"{child.name} 将退出{school.program.name}")
+    screenshot(page, "afterschool-withdraw-confirm")
+    application.refresh_from_db()
+    assert application.status == "enrolled"
+    page.get_by_role("button", name=f"确认 {child.name} 退出课后服务").click()
+    expect(page.locator(".message-success")).to_have_text(f"{child.name} 已退出{school.program.name}。")
+    expect(card.locator(".status").first).to_have_text("已退出")
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
 
 
 def test_another_classes_teacher_sees_only_their_class_on_the_handover_list(page, live_server, school):

@@ -19,7 +19,7 @@ from linli.afterschool.models import (
 )
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.models import AuditEvent, OutboxMessage
-from tests.afterschool.world import submit
+from tests.afterschool.world import clock, session_time, submit
 
 
 # Applications -------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def test_a_guardian_cannot_ask_for_leave_in_the_past(school):
     assert not LeaveRequest.objects.exists()
 
 
-def test_dismissal_needs_a_complete_roll_and_counts_who_was_there(school, enrolled):
+def test_dismissal_needs_a_complete_roll_and_counts_who_was_there(school, enrolled, evening):
     class1 = school.classes[0]
     with pytest.raises(Conflict) as exc:
         services.dismissal_check_out(actor=school.actor("duty"), session=school.session, school_class=class1,
@@ -253,7 +253,7 @@ def test_dismissal_needs_a_complete_roll_and_counts_who_was_there(school, enroll
                                      group="day")
 
 
-def test_boarders_are_dismissed_as_their_own_group_when_they_stay_later(school, enrolled):
+def test_boarders_are_dismissed_as_their_own_group_when_they_stay_later(school, enrolled, evening):
     with pytest.raises(ValidationFailed):
         services.dismissal_check_out(actor=school.actor("duty"), session=school.session,
                                      school_class=school.classes[1], group=Dismissal.Group.ALL)
@@ -261,6 +261,112 @@ def test_boarders_are_dismissed_as_their_own_group_when_they_stay_later(school, 
     dismissal = services.dismissal_check_out(actor=school.actor("duty"), session=school.session,
                                              school_class=school.classes[1], group=Dismissal.Group.BOARDERS)
     assert dismissal.headcount == 0
+
+
+@pytest.fixture
+def evening(school):
+    """18:15 on the session's day: the day students' check-out is open (17:10 to 19:10)."""
+    with clock(session_time(school.session, dt.time(18, 15))):
+        yield
+
+
+def check_out(school, group=Dismissal.Group.DAY, i=1, role="duty"):
+    return services.dismissal_check_out(actor=school.actor(role), session=school.session,
+                                        school_class=school.classes[i - 1], group=group)
+
+
+@pytest.mark.parametrize("at, days, allowed", [
+    (dt.time(17, 9, 59), 0, False), (dt.time(17, 10), 0, True),  # from the session's start
+    (dt.time(19, 10), 0, True), (dt.time(19, 10, 1), 0, False),  # to an hour after 18:10
+    (dt.time(2, 42), 0, False), (dt.time(2, 42), 1, False),  # the night before, the night after
+])
+def test_day_students_are_checked_out_only_within_the_sessions_time(school, enrolled, at, days, allowed):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[1]: "present"})
+    with clock(session_time(school.session, at, days=days)):  # the school's admin: duty ends with its day
+        if allowed:
+            assert check_out(school, role="admin").headcount == 1
+        else:
+            with pytest.raises(ValidationFailed) as exc:
+                check_out(school, role="admin")
+            assert exc.value.code in {"dismissal_too_early", "dismissal_too_late"}
+            assert "集体放学" in str(exc.value.message)
+    assert Dismissal.objects.exists() == allowed
+
+
+def test_a_check_out_at_0242_for_a_1710_session_says_why_in_chinese(school, enrolled):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[1]: "present"})
+    with clock(session_time(school.session, dt.time(2, 42), days=1)), pytest.raises(ValidationFailed) as exc:
+        check_out(school, role="admin")
+    day = f"{school.session.date:%m月%d日}"
+    assert str(exc.value.message) == f"集体放学须在本场次时间内登记（{day} 17:10–19:10），现在已过，不能再登记。"
+    with clock(session_time(school.session, dt.time(2, 42))), pytest.raises(ValidationFailed) as exc:
+        check_out(school, role="admin")
+    assert str(exc.value.message) == f"本场次 {day} 17:10 开始，开始前不能登记集体放学。"
+
+
+@pytest.mark.parametrize("at, allowed", [(dt.time(20, 40), True), (dt.time(20, 40, 1), False)])
+def test_boarders_window_runs_an_hour_past_their_own_end(school, enrolled, at, allowed):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[2]: "present"})
+    with clock(session_time(school.session, at)):
+        if allowed:
+            assert check_out(school, Dismissal.Group.BOARDERS, i=2).headcount == 1
+        else:
+            with pytest.raises(ValidationFailed):
+                check_out(school, Dismissal.Group.BOARDERS, i=2)
+            with pytest.raises(ValidationFailed):  # the day students' window closed at 19:10
+                check_out(school, Dismissal.Group.DAY, i=2)
+
+
+def test_a_check_out_is_undone_within_two_minutes_and_the_audit_keeps_it(school, enrolled):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[1]: "present"})
+    with clock(session_time(school.session, dt.time(18, 15))):
+        dismissal = check_out(school)
+    with clock(session_time(school.session, dt.time(18, 17))):
+        services.dismissal_undo(actor=school.actor("duty"), dismissal=dismissal)
+        with pytest.raises(Conflict) as exc:  # a second tap on the same 撤销
+            services.dismissal_undo(actor=school.actor("duty"), dismissal=dismissal)
+        assert exc.value.code == "already_undone"
+    assert not Dismissal.objects.exists()
+    event = AuditEvent.objects.get(action="afterschool.dismissal.undo")
+    assert (event.target_id, event.data["headcount"]) == (str(dismissal.pk), 1)
+    with clock(session_time(school.session, dt.time(18, 20))):
+        assert check_out(school).headcount == 1  # the class can be checked out again
+
+
+def test_a_check_out_cannot_be_undone_after_two_minutes_or_by_someone_not_on_duty(school, enrolled):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[1]: "present"})
+    with clock(session_time(school.session, dt.time(18, 15))):
+        dismissal = check_out(school)
+        with pytest.raises(PermissionDenied):
+            services.dismissal_undo(actor=school.actor("teacher1"), dismissal=dismissal)
+    with clock(session_time(school.session, dt.time(18, 17, 1))), pytest.raises(Conflict) as exc:
+        services.dismissal_undo(actor=school.actor("duty"), dismissal=dismissal)
+    assert exc.value.code == "undo_expired" and "2 分钟" in str(exc.value.message)
+    assert Dismissal.objects.get() == dismissal
+
+
+def test_the_preview_writes_nothing_and_an_unknown_group_is_refused(school, enrolled, evening):
+    services.attendance_take(actor=school.actor("duty"), session=school.session, marks={school.students[1]: "late"})
+    assert services.dismissal_preview(actor=school.actor("duty"), session=school.session,
+                                      school_class=school.classes[0], group="day") == 1
+    with pytest.raises(ValidationFailed):
+        services.dismissal_preview(actor=school.actor("duty"), session=school.session,
+                                   school_class=school.classes[0], group="everyone")
+    assert not Dismissal.objects.exists()
+
+
+@pytest.mark.parametrize("start, end, shown", [
+    (dt.date(2026, 12, 30), dt.date(2027, 1, 2), "2026年12月30日 至 2027年01月02日"),
+    (dt.date(2026, 12, 7), dt.date(2026, 12, 9), "12月07日 至 12月09日"),
+])
+def test_the_leave_message_names_the_year_when_the_leave_crosses_one(school, monkeypatch, start, end, shown,
+                                                                     django_capture_on_commit_callbacks):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 12, 7))
+    leave = services.leave_request_create(actor=school.actor("teacher1"), student=school.students[1],
+                                          start_date=start, end_date=end, reason="回老家")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.leave_request_review(actor=school.actor("teacher1"), leave_request=leave, approve=True)
+    assert OutboxMessage.objects.filter(body__contains=f"{shown} 的请假已批准").exists()
 
 
 # Duty, working group, gate and incidents --------------------------------------------------------

@@ -2,7 +2,9 @@
 exactly the world it needs; the behaviour under test always goes through services."""
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
 
 from django.utils import timezone
 
@@ -99,3 +101,16 @@ def enroll(school: School, i: int):
                                 signer_name=school.guardians[i].name, consent=True)
     application.refresh_from_db()
     return application
+
+
+def session_time(session, time: dt.time, *, days: int = 0) -> dt.datetime:
+    """A local moment on the session's day (or `days` after it)."""
+    return timezone.make_aware(dt.datetime.combine(session.date + dt.timedelta(days=days), time))
+
+
+@contextmanager
+def clock(at: dt.datetime):
+    """Stop the clock at `at`, for the code under test and a live server in this process alike:
+    a check-out is allowed only within its session's time."""
+    with mock.patch.object(timezone, "now", lambda: at):
+        yield

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from linli.billing.models import FeeRule
-from linli.billing.services import bill_run_create
-from linli.core.tenancy import SystemActor
+from linli.billing.models import Bill, FeeRule
+from linli.billing.services import bill_run_create, bill_run_preview, payment_record
+from linli.core.tenancy import Actor, SystemActor
 from tests.browser import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant
 
@@ -66,3 +66,38 @@ def test_a_cashier_takes_a_payment_and_the_owner_sees_the_bill_paid(page, live_s
     expect(owner.locator("main")).not_to_contain_text("欠费提醒")
     screenshot(owner, "billing-owner-paid")
     owner.context.close()
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_a_billing_run_and_a_reversal_each_say_what_they_will_do_before_they_happen(page, live_server, tenant):
+    """DESIGN §6/§8: the run shows its bill count and total, the reversal its receipt and the bills
+    that reopen; neither happens until confirmed on that page."""
+    finance = Actor(tenant.user("finance"))
+    preview = bill_run_preview(actor=finance, community=tenant.community, period="2026-04")
+    sign_in(page, live_server, tenant.user("finance").username)
+    page.goto(live_server.url + reverse("billing:run_start", args=[tenant.community.pk]) + "?period=2026-04")
+    expect(page.locator("h1")).to_have_text("确认生成 2026-04 账单")
+    expect(page.locator(".facts")).to_contain_text(f"{preview.bills} 张")
+    expect(page.locator(".facts")).to_contain_text(f"{preview.total:,.2f} 元")
+    screenshot(page, "billing-run-confirm")
+    assert not Bill.objects.filter(period="2026-04").exists()
+    page.get_by_role("button", name=f"确认生成 2026-04 的 {preview.bills} 张账单").click()
+    expect(page.locator("main")).to_contain_text("2026-04")
+    assert Bill.objects.filter(period="2026-04").count() == preview.bills
+
+    unit = tenant.units[0]
+    payment, _created = payment_record(actor=Actor(tenant.user("cashier")), unit=unit, amount=Decimal("33.00"),
+                                       method="cash")
+    page.goto(live_server.url + reverse("billing:payment", args=[payment.pk]))
+    page.get_by_placeholder("冲销原因").fill("收错房屋")
+    page.locator("form.inline-actions button").click()
+    expect(page.locator("h1")).to_have_text(f"确认冲销收据 {payment.receipt_no}")
+    expect(page.locator("main")).to_contain_text(f"收据 {payment.receipt_no} 作废，并生成一笔 −33.00 元的冲销记录")
+    expect(page.locator("main")).to_contain_text("2026-03 账单恢复未结清 33.00 元")
+    screenshot(page, "billing-reverse-confirm")
+    payment.refresh_from_db()
+    assert not payment.is_void
+    page.get_by_role("button", name="确认冲销并作废收据").click()
+    expect(page.locator(".messages")).to_contain_text(f"收据 {payment.receipt_no} 已冲销作废")
+    payment.refresh_from_db()
+    assert payment.is_void

@@ -66,11 +66,35 @@ def test_an_owner_votes_on_the_portal(login, tenant, assembly):
     client = login(tenant.user("owner"))
     page = client.get(reverse("governance:me"))
     assert "续聘物业" in page.content.decode()
-    response = client.post(reverse("governance:motion_vote", args=[motion.pk]), {"choice": "yes"})
+    response = client.post(reverse("governance:motion_vote", args=[motion.pk]), {"choice": "yes", "confirm": "1"})
     assert response.status_code == 302
     vote = Vote.objects.get(motion=motion)
     assert (vote.owner, vote.choice, vote.channel) == (tenant.owners[0], "yes", "online")
     assert "您已表决：同意" in client.get(reverse("governance:assembly", args=[assembly.pk])).content.decode()
+
+
+def test_a_tap_on_a_choice_shows_the_motion_and_the_choice_and_binds_nothing(login, tenant, assembly):
+    motion = assembly.motions.get()
+    client = login(tenant.user("owner"))
+    response = client.post(reverse("governance:motion_vote", args=[motion.pk]),
+                           {"choice": "no", "back": "/governance/me/"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert motion.title in page and "您选择：" in page and "确认投“反对”票" in page
+    assert 'name="confirm" value="1"' in page and 'name="choice" value="no"' in page
+    assert not Vote.objects.exists()
+    client.post(reverse("governance:motion_vote", args=[motion.pk]), {"choice": "no"})  # a replayed first tap
+    assert not Vote.objects.exists()
+    client.post(reverse("governance:motion_vote", args=[motion.pk]), {"choice": "no", "confirm": "1"})
+    assert Vote.objects.get().choice == "no"
+
+
+def test_a_confirmation_without_a_valid_choice_says_so_and_binds_nothing(login, tenant, assembly):
+    motion = assembly.motions.get()
+    response = login(tenant.user("owner")).post(reverse("governance:motion_vote", args=[motion.pk]),
+                                                {"choice": "maybe", "back": "/governance/me/"}, follow=True)
+    assert "请选择同意、反对或弃权" in response.content.decode()
+    assert not Vote.objects.exists()
 
 
 @pytest.mark.parametrize("back, lands_on", [("/governance/me/", "/governance/me/"),
@@ -78,7 +102,7 @@ def test_an_owner_votes_on_the_portal(login, tenant, assembly):
 def test_a_vote_goes_back_only_to_a_page_of_this_site(login, tenant, assembly, back, lands_on):
     motion = assembly.motions.get()
     response = login(tenant.user("owner")).post(reverse("governance:motion_vote", args=[motion.pk]),
-                                                {"choice": "yes", "back": back})
+                                                {"choice": "yes", "back": back, "confirm": "1"})
     assert response["Location"] == (lands_on or reverse("governance:assembly", args=[assembly.pk]))
 
 

@@ -43,7 +43,8 @@ def test_staff_finds_a_unit_and_sees_its_owner(page, live_server, tenant):
 def test_owner_sees_only_their_own_unit(page, live_server, tenant):
     mine, neighbours = tenant.units[0], tenant.units[1]
     sign_in(page, live_server, tenant.user("owner").username)
-    expect(page).to_have_url(live_server.url + reverse("estates:my_units"))
+    expect(page).to_have_url(live_server.url + reverse("web:my_home"))
+    page.goto(live_server.url + reverse("estates:my_units"))
     units = page.locator(".my-unit h2")
     expect(units).to_have_count(1)
     expect(units).to_have_text(f"1号楼 {mine.number}")

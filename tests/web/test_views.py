@@ -20,9 +20,9 @@ def test_home_sends_a_manager_of_one_community_to_its_overview(login, tenant):
     assert response.url == overview_url(tenant)
 
 
-def test_home_sends_an_owner_to_my_units(login, tenant):
+def test_home_sends_an_owner_to_what_is_waiting_for_them(login, tenant):
     response = login(tenant.user("owner")).get("/")
-    assert response.url == reverse("estates:my_units")
+    assert response.url == reverse("web:my_home")
 
 
 def test_home_sends_a_platform_admin_to_the_community_list(login, admin_user, tenants):
@@ -103,7 +103,7 @@ def test_the_community_menu_opens_with_the_overview_and_the_registry_in_order(lo
     assert [item.label for item in community.items][:6] == ["小区概况", "房屋", "业主", "楼栋", "绑定审核", "导入导出"]
     mine = login(tenant.user("owner")).get(reverse("estates:my_units")).context["nav_groups"]
     (personal,) = [g for g in mine if g.title == "我的"]
-    assert [item.label for item in personal.items][:2] == ["我的房屋", "申请绑定房屋"]
+    assert [item.label for item in personal.items][:3] == ["我的待办", "我的房屋", "申请绑定房屋"]
 
 
 # Overview -----------------------------------------------------------------------------------

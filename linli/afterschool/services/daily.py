@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict, PermissionDenied, ValidationFailed
 from linli.core.notify import notification_provider
-from linli.core.services import record_create, record_update
+from linli.core.services import model_snapshot, record_create, record_update
 from linli.core.tenancy import Actor
 
 from .. import selectors
@@ -67,13 +67,34 @@ def attendance_take(*, actor: Actor, session: Session, marks: dict, notes: dict 
     return saved
 
 
-def dismissal_check_out(*, actor: Actor, session: Session, school_class: SchoolClass,
-                        group: str = Dismissal.Group.ALL, note: str = "") -> Dismissal:
-    """Check a class out at the end of the session (集体放学，统一离校). Its roll must be complete
-    first, so that the headcount that leaves is the one that was there."""
+# 篇二 sets the day (17:10–18:10, boarders to 19:40) and says the class leaves together when the
+# service ends (每天课后服务结束后集体放学). A check-out belongs to that evening: it may be recorded from
+# the session's start (an early dismissal, say for weather) until an hour after its group's end —
+# time to walk the class to the gate and wait out a late pickup, well short of the next day, and
+# within the 90 minutes the duty staff stay on anyway for the boarders (18:10 → 19:40).
+DISMISSAL_GRACE = dt.timedelta(hours=1)
+# A tap on the wrong class may be taken back while the teacher is still at the gate (DESIGN §8).
+DISMISSAL_UNDO = dt.timedelta(minutes=2)
+
+
+def dismissal_window(session: Session, group: str) -> tuple[dt.datetime, dt.datetime]:
+    """When a group of a session may be checked out: from the start to an hour after its end."""
+    end = session.boarder_end_time if group == Dismissal.Group.BOARDERS and session.boarder_end_time \
+        else session.end_time
+    zone = timezone.get_current_timezone()
+    opens = timezone.make_aware(dt.datetime.combine(session.date, session.start_time), zone)
+    closes = timezone.make_aware(dt.datetime.combine(session.date, end), zone) + DISMISSAL_GRACE
+    return opens, closes
+
+
+def dismissal_preview(*, actor: Actor, session: Session, school_class: SchoolClass,
+                      group: str = Dismissal.Group.ALL) -> int:
+    """Every check a check-out makes, without writing: the headcount that would leave."""
     if not selectors.may_take_attendance(actor, session):
         raise PermissionDenied(_("只有当天值班人员和学校管理员可以组织放学。"))
     same_school(session.school_id, school_class=school_class)
+    if group not in Dismissal.Group.values:
+        raise ValidationFailed(fields={"group": [_("放学学生分组无效。")]})
     if school_class.grade_id != session.program.grade_id:
         raise ValidationFailed(fields={"school_class": [_("该班级不在本场次。")]})
     split = session.boarder_end_time is not None
@@ -82,6 +103,7 @@ def dismissal_check_out(*, actor: Actor, session: Session, school_class: SchoolC
                                                  else _("本场次全体学生一起放学。")]})
     if Dismissal.objects.filter(session=session, school_class=school_class, group=group).exists():
         raise Conflict(_("该班已放学。"), code="already_dismissed")
+    _dismissal_in_window(session, group)
     students = Student.objects.filter(school_class=school_class, applications__program=session.program_id,
                                       applications__status=Application.Status.ENROLLED)
     if group != Dismissal.Group.ALL:
@@ -90,11 +112,47 @@ def dismissal_check_out(*, actor: Actor, session: Session, school_class: SchoolC
     unmarked = [s.name for s in students if s.pk not in marks]
     if unmarked:
         raise Conflict(_("请先完成考勤：%(names)s 未考勤。") % {"names": "、".join(unmarked)}, code="roll_incomplete")
-    headcount = sum(status in (Attendance.Status.PRESENT, Attendance.Status.LATE) for status in marks.values())
+    return sum(status in (Attendance.Status.PRESENT, Attendance.Status.LATE) for status in marks.values())
+
+
+def _dismissal_in_window(session: Session, group: str) -> None:
+    opens, closes = dismissal_window(session, group)
+    now = timezone.now()
+    times = {"date": f"{timezone.localtime(opens):%m月%d日}", "opens": f"{timezone.localtime(opens):%H:%M}",
+             "closes": f"{timezone.localtime(closes):%H:%M}"}
+    if now < opens:
+        raise ValidationFailed(_("本场次 %(date)s %(opens)s 开始，开始前不能登记集体放学。") % times,
+                               code="dismissal_too_early")
+    if now > closes:
+        raise ValidationFailed(_("集体放学须在本场次时间内登记（%(date)s %(opens)s–%(closes)s），现在已过，不能再登记。")
+                               % times, code="dismissal_too_late")
+
+
+def dismissal_check_out(*, actor: Actor, session: Session, school_class: SchoolClass,
+                        group: str = Dismissal.Group.ALL, note: str = "") -> Dismissal:
+    """Check a class out at the end of the session (集体放学，统一离校), within the session's
+    time. Its roll must be complete first, so that the headcount that leaves is the one that was there."""
+    headcount = dismissal_preview(actor=actor, session=session, school_class=school_class, group=group)
     return record_create(actor=actor, instance=Dismissal(
         school_id=session.school_id, session=session, school_class=school_class, group=group,
         dismissed_at=timezone.now(), dismissed_by=actor.user, headcount=headcount, note=note,
     ), action="afterschool.dismissal.check_out")
+
+
+def dismissal_undo(*, actor: Actor, dismissal: Dismissal) -> None:
+    """Take back a check-out within two minutes of it. Nothing else hangs on a check-out (no message
+    goes out), so the row goes and the audit trail keeps what it said."""
+    if not selectors.may_take_attendance(actor, dismissal.session):
+        raise PermissionDenied(_("只有当天值班人员和学校管理员可以组织放学。"))
+    with transaction.atomic():
+        dismissal = Dismissal.objects.select_for_update().filter(pk=dismissal.pk).first()
+        if dismissal is None:
+            raise Conflict(_("该次放学登记已撤销。"), code="already_undone")
+        if timezone.now() > dismissal.dismissed_at + DISMISSAL_UNDO:
+            raise Conflict(_("放学登记已超过 2 分钟，不能撤销。"), code="undo_expired")
+        audit_record(actor=actor, action="afterschool.dismissal.undo", target=dismissal,
+                     data=model_snapshot(dismissal))
+        dismissal.delete()
 
 
 def leave_request_create(*, actor: Actor, student: Student, start_date: dt.date, end_date: dt.date,
@@ -114,6 +172,12 @@ def leave_request_create(*, actor: Actor, student: Student, start_date: dt.date,
         school_id=student.school_id, student=student, start_date=start_date, end_date=end_date,
         reason=reason.strip(), requested_by=actor.user,
     ), action="afterschool.leave.request")
+
+
+def _leave_day(day: dt.date, leave_request: LeaveRequest) -> str:
+    """A leave's day for the guardian: with its year when the leave crosses one or is not this year's."""
+    years = {leave_request.start_date.year, leave_request.end_date.year, timezone.localdate().year}
+    return f"{day:%Y年%m月%d日}" if len(years) > 1 else f"{day:%m月%d日}"
 
 
 def leave_request_review(*, actor: Actor, leave_request: LeaveRequest, approve: bool,
@@ -137,7 +201,8 @@ def leave_request_review(*, actor: Actor, leave_request: LeaveRequest, approve: 
         phones = list(leave_request.student.guardians.exclude(phone="").values_list("phone", flat=True))
         body = _("【%(school)s】%(student)s %(start)s 至 %(end)s 的请假%(result)s。") % {
             "school": leave_request.school.name, "student": leave_request.student.name,
-            "start": f"{leave_request.start_date:%m月%d日}", "end": f"{leave_request.end_date:%m月%d日}",
+            "start": _leave_day(leave_request.start_date, leave_request),
+            "end": _leave_day(leave_request.end_date, leave_request),
             "result": _("已批准") if approve else _("未批准：%(note)s") % {"note": note.strip()}}
         transaction.on_commit(lambda: sms_send(phones, body))
     return leave_request

@@ -41,6 +41,7 @@ def today(request, school_id):
 def _session_groups(session: Session, roster) -> list[dict]:
     """The roster by class, with each class's dismissal groups and whether they are checked out."""
     dismissed = {(d.school_class_id, d.group): d for d in session.dismissals.all()}
+    now = timezone.now()
     groups = (Dismissal.Group.DAY, Dismissal.Group.BOARDERS) if session.boarder_end_time else (Dismissal.Group.ALL,)
     by_class: dict = {}
     for student in roster:
@@ -52,8 +53,12 @@ def _session_groups(session: Session, roster) -> list[dict]:
             members = [s for s in students if group == Dismissal.Group.ALL or s.boarder == (group ==
                                                                                           Dismissal.Group.BOARDERS)]
             if members:
-                checkouts.append({"group": group, "label": Dismissal.Group(group).label,
-                                  "done": dismissed.get((school_class.pk, group)), "count": len(members)})
+                done = dismissed.get((school_class.pk, group))
+                opens, closes = services.dismissal_window(session, group)
+                checkouts.append({"group": group, "label": Dismissal.Group(group).label, "done": done,
+                                  "count": len(members), "opens": opens, "closes": closes,
+                                  "open": opens <= now <= closes,
+                                  "undoable": done is not None and now <= done.dismissed_at + services.DISMISSAL_UNDO})
         result.append({"school_class": school_class, "students": students, "checkouts": checkouts})
     return result
 
@@ -72,6 +77,12 @@ def session_detail(request, session_id):
             raise PermissionDenied
         marks = {s: request.POST[f"status-{s.pk}"] for s in roster
                  if request.POST.get(f"status-{s.pk}") in Attendance.Status.values}
+        if request.POST.get("all_present"):
+            # 全部出勤: whoever the teacher has not marked otherwise was there.
+            marks = {s: marks.get(s, Attendance.Status.PRESENT) for s in roster}
+        if not marks:
+            messages.warning(request, _("没有为任何学生选择考勤，未保存。请逐个选择，或点“全部出勤”。"))
+            return redirect("afterschool:session", session.pk)
         try:
             saved = services.attendance_take(actor=actor, session=session, marks=marks)
         except LinliError as exc:
@@ -89,20 +100,50 @@ def session_detail(request, session_id):
     })
 
 
+def _posted_id(request, field: str) -> int:
+    value = request.POST.get(field, "")
+    if not value.isdigit():  # a 404 like any id not in scope, not a 500
+        raise Http404
+    return int(value)
+
+
 @login_required
 @require_POST
 def dismiss(request, session_id):
+    """A check-out says the class has left the school's care (DESIGN §8): the first tap shows the
+    class, the group and the headcount that will leave; only the POST of that page, with
+    `confirm`, records it, and it can be taken back for two minutes."""
     actor = actor_for(request.user)
-    session = get_object_or_404(selectors.session_list(actor=actor), pk=session_id)
-    school_class = get_object_or_404(selectors.school_class_list(actor=actor), pk=request.POST.get("school_class"))
+    session = get_object_or_404(selectors.session_list(actor=actor).select_related("program"), pk=session_id)
+    school_class = get_object_or_404(selectors.school_class_list(actor=actor), pk=_posted_id(request, "school_class"))
+    group = request.POST.get("group", "")
     try:
+        if not request.POST.get("confirm"):
+            headcount = services.dismissal_preview(actor=actor, session=session, school_class=school_class,
+                                                   group=group)
+            return render(request, "afterschool/dismiss_confirm.html", {
+                "session": session, "school_class": school_class, "group": group,
+                "group_label": Dismissal.Group(group).label, "headcount": headcount})
         dismissal = services.dismissal_check_out(actor=actor, session=session, school_class=school_class,
-                                                 group=request.POST.get("group", ""))
+                                                 group=group)
     except LinliError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("%(class)s %(group)s已集体放学，离校 %(n)s 人。") % {
+        messages.success(request, _("%(class)s %(group)s已集体放学，离校 %(n)s 人。2 分钟内可撤销。") % {
             "class": school_class, "group": dismissal.get_group_display(), "n": dismissal.headcount})
+    return redirect("afterschool:session", session.pk)
+
+
+@login_required
+@require_POST
+def dismiss_undo(request, session_id):
+    actor = actor_for(request.user)
+    session = get_object_or_404(selectors.session_list(actor=actor), pk=session_id)
+    dismissal = get_object_or_404(selectors.dismissal_list(actor=actor).filter(session=session),
+                                  pk=_posted_id(request, "dismissal"))
+    run_service(request, lambda: services.dismissal_undo(actor=actor, dismissal=dismissal),
+                success=_("已撤销 %(class)s %(group)s的放学登记，学生仍在校。") % {
+                    "class": dismissal.school_class, "group": dismissal.get_group_display()})
     return redirect("afterschool:session", session.pk)
 
 

@@ -1,6 +1,7 @@
 """The guardian portal (phone first): the children, applying with consent, e-signing the
 agreements, withdrawing, the signed documents and asking for leave."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -8,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from linli.core.pages import form_page, form_save, run_service
 from linli.core.tenancy import actor_for
@@ -40,7 +40,14 @@ def portal(request):
             selectors.attendance_list(actor=actor).filter(student=child).order_by("-session__date")[:10])
         child.other_guardians = [g for g in selectors.guardian_list(actor=actor).filter(students=child)
                                  if g.user_id != request.user.pk]
-    return render(request, "afterschool/portal.html", {"children": children})
+    # What waits on the guardian, shown first: agreements to sign, applications and leave under review.
+    pending = [{"child": child, "application": a} for child in children for a in child.applications.all()
+               if a.status in (Application.Status.APPROVED, Application.Status.SUBMITTED,
+                               Application.Status.CLASS_APPROVED)]
+    pending += [{"child": child, "leave": leave} for child in children for leave in child.leave_requests.all()
+                if leave.status == LeaveRequest.Status.PENDING]
+    return render(request, "afterschool/portal.html", {"children": children, "pending": pending,
+                                                       "this_year": today.year})
 
 
 def _my_child(actor, request, student_id):
@@ -90,13 +97,24 @@ def sign(request, application_id):
 
 
 @login_required
-@require_POST
 def withdraw(request, application_id):
+    """Withdrawing cannot be taken back (DESIGN §8): the red button leads to a page naming the
+    child and the programme and saying which it is — an application not yet accepted is
+    withdrawn, an enrolled child leaves the service — and only its POST with `confirm` does it."""
     actor = actor_for(request.user)
-    application = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
-    run_service(request, lambda: services.application_withdraw(actor=actor, application=application),
-                success=_("已撤回申请。"))
-    return redirect("afterschool:portal")
+    application = get_object_or_404(selectors.application_list(actor=actor).filter(guardian__user=request.user)
+                                    .select_related("student", "program"), pk=application_id)
+    leaving = application.status == Application.Status.ENROLLED
+    names = {"student": application.student.name, "program": application.program.name}
+    if request.method == "POST" and request.POST.get("confirm"):
+        success = _("%(student)s 已退出%(program)s。") if leaving else _("已撤回 %(student)s 的%(program)s报名申请。")
+        run_service(request, lambda: services.application_withdraw(actor=actor, application=application),
+                    success=success % names)
+        return redirect("afterschool:portal")
+    if not application.is_open:
+        messages.error(request, _("该申请已结束。"))
+        return redirect("afterschool:portal")
+    return render(request, "afterschool/withdraw_confirm.html", {"application": application, "leaving": leaving})
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from linli.core.charts import axis_percent
 from linli.core.params import parse_id
 from linli.estates.api import xlsx_response
 
@@ -37,8 +38,10 @@ def _report_data(request, school_id):
 def reports(request, school_id):
     data = _report_data(request, school_id)
     data["charts"] = {
-        "participation": [{"name": str(r["school_class"]), "value": r["rate"] or 0} for r in data["participation"]],
-        "attendance": [{"name": str(r["school_class"]), "value": r["rate"] or 0} for r in data["attendance"]],
+        "participation": [{"name": str(r["school_class"]), "value": axis_percent(r["rate"]) or "0"}
+                          for r in data["participation"]],
+        "attendance": [{"name": str(r["school_class"]), "value": axis_percent(r["rate"]) or "0"}
+                       for r in data["attendance"]],
     }
     return render(request, "afterschool/reports.html", data)
 

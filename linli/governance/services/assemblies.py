@@ -34,9 +34,12 @@ def _owner_users(community_id: int, unit_ids=None):
     return User.objects.filter(pk__in=owners.values("user_id"))
 
 
-def notify_owners(community_id: int, *, title: str, body: str, url: str = "", unit_ids=None) -> None:
-    """Tell the owners with a login, after the commit (a notice must never announce a rollback)."""
-    transaction.on_commit(lambda: notify_users(_owner_users(community_id, unit_ids), title=title, body=body, url=url))
+def notify_owners(community_id: int, *, title: str = "", body: str = "", url: str = "", unit_ids=None,
+                  key: str = "", params: dict | None = None) -> None:
+    """Tell the owners with a login, after the commit (a notice must never announce a rollback);
+    with a `key`, in each owner's language (linli.core.sentences)."""
+    transaction.on_commit(lambda: notify_users(_owner_users(community_id, unit_ids), title=title, body=body, url=url,
+                                               key=key, params=params))
 
 
 # Assemblies -------------------------------------------------------------------------------
@@ -63,8 +66,8 @@ def assembly_create(*, actor: Actor, community: Community, title: str, form: str
             recall_motion_place(petition=petition, assembly=assembly)
         if opens_at is None or opens_at <= timezone.now():
             assembly_open_now(actor=actor, assembly=assembly)
-        notify_owners(community.pk, title=_("业主大会会议通知：%(title)s") % {"title": title},
-                      body=notice or title, url=f"/governance/assemblies/{assembly.pk}/")
+        notify_owners(community.pk, key="governance.assembly_notice", params={"title": title, "notice": notice or title},
+                      url=f"/governance/assemblies/{assembly.pk}/")
     return assembly
 
 
@@ -173,8 +176,8 @@ def assembly_publish(*, actor: Actor, assembly: Assembly) -> Assembly:
         for petition in RecallPetition.objects.filter(motion__assembly=assembly):
             recall_carry_out(actor=actor, petition=petition, passed=results[petition.motion_id]["passed"],
                              on=timezone.localdate(now))
-        notify_owners(assembly.community_id, title=_("业主大会表决结果公布：%(title)s") % {"title": assembly.title},
-                      body=_("表决结果已公布，请登录查看。"), url=f"/governance/assemblies/{assembly.pk}/")
+        notify_owners(assembly.community_id, key="governance.assembly_result", params={"title": assembly.title},
+                      url=f"/governance/assemblies/{assembly.pk}/")
     return assembly
 
 

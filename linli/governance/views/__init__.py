@@ -30,14 +30,14 @@ from .committees import (
 from .desk import home
 from .duties import budget_action, budget_detail, budget_new, concern_action, concern_detail, concern_new
 from .elections import election_action, election_detail, election_new
-from .fund import fund, fund_action, interest_confirm, usage_action, usage_detail, usage_new
+from .fund import fund, fund_action, fund_export, interest_confirm, usage_action, usage_detail, usage_new
 from .owners import me, my_fund, my_fund_statement
 
 __all__ = [
     "assembly_action", "assembly_detail", "assembly_new", "assembly_officer_add", "budget_action", "budget_detail",
     "budget_new", "committee_action", "committee_detail", "concern_action", "concern_detail", "concern_new",
     "count_sign", "election_action", "election_detail", "election_new", "filing_action", "fund", "fund_action",
-    "home", "interest_confirm", "me", "minutes", "motion_add", "motion_detail", "motion_vote", "my_fund",
+    "fund_export", "home", "interest_confirm", "me", "minutes", "motion_add", "motion_detail", "motion_vote", "my_fund",
     "my_fund_statement", "prep_group", "prep_group_action", "proxy_add", "proxy_document", "recall_detail",
     "recall_new", "recall_sign", "sign_in", "usage_action", "usage_detail", "usage_new",
 ]

@@ -120,6 +120,8 @@ def motion_vote(request, pk):
     if "number" not in request.POST:
         me = my_owner(actor, community_id)
         require(me is not None)
+        if not request.POST.get("confirm"):
+            return _vote_confirm(request, motion, back)
         return service_post(request, lambda data: services.vote_cast(actor=actor, motion=motion, owner=me, **data),
                             success=_("您的表决已记录。表决票记名且不能更改。"), back=back,
                             form=forms.VoteForm(request.POST))
@@ -132,6 +134,20 @@ def motion_vote(request, pk):
                            proxy=proxy)
 
     return service_post(request, work, success=_("纸质表决票已录入。"), back=back, form=form)
+
+
+def _vote_confirm(request, motion, back):
+    """A vote binds and cannot be changed (DESIGN §8), so the tap on 同意/反对/弃权 only shows the
+    motion and the choice; the vote is cast by the POST of that page, which carries `confirm`.
+    Without JavaScript this is a page of its own; a replayed first tap binds nothing."""
+    form = forms.VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择同意、反对或弃权。"))
+        return redirect(back)
+    choice = form.cleaned_data["choice"]
+    return render(request, "governance/vote_confirm.html", {
+        "motion": motion, "assembly": motion.assembly, "choice": choice, "choice_label": Vote.Choice(choice).label,
+        "back": back})
 
 
 @login_required

@@ -2,10 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from linli.core.dates import weekdays_text
 from linli.estates import selectors as estates
 from linli.estates.selectors import labelled_zones
-
-from ..forms import WEEKDAYS
 
 
 def community_zones(actor, community) -> list:
@@ -36,5 +35,4 @@ def initial_of(instance, names) -> dict:
 
 
 def weekday_text(weekdays) -> str:
-    names = dict(WEEKDAYS)
-    return "、".join(str(names[d]) for d in sorted(weekdays) if d in names) if weekdays else _("每天")
+    return weekdays_text(weekdays) if weekdays else _("每天")  # no day chosen: every day

@@ -33,6 +33,8 @@ CAPABILITIES = {
     # work a job: grab it, start, hold, resolve, return it
     "servicedesk.work": {"manager", "dispatcher", "technician", "guard", "cleaner", "gardener"},
     "servicedesk.configure": {"manager"},
+    # set up the service teams (members, categories): the manager, and the dispatcher who sends them out
+    "servicedesk.teams": {"manager", "dispatcher"},
     "servicedesk.review": {"manager", "dispatcher", "regulator"},
     # the 12345-style hotline: file for any community of the jurisdiction, urge, return visits
     "servicedesk.hotline": {"regulator"},

@@ -1,5 +1,6 @@
 """The service desk's settings per community: categories, business calendars, SLA policies and
-teams. Only managers configure (servicedesk.configure)."""
+teams. Only managers configure (servicedesk.configure); the manager and the dispatcher set up
+the teams (servicedesk.teams)."""
 
 import datetime as dt
 
@@ -132,7 +133,7 @@ def _team_members(team: Team, members) -> None:
 
 
 def team_create(*, actor: Actor, community: Community, name: str, members=(), categories=()) -> Team:
-    actor.require("servicedesk.configure", community)
+    actor.require("servicedesk.teams", community)
     for category in categories:
         same_community(community.pk, categories=category)
     with transaction.atomic():
@@ -144,7 +145,7 @@ def team_create(*, actor: Actor, community: Community, name: str, members=(), ca
 
 
 def team_update(*, actor: Actor, team: Team, changes: dict) -> Team:
-    actor.require("servicedesk.configure", team.community_id)
+    actor.require("servicedesk.teams", team.community_id)
     changes.pop("community", None)
     members, categories = changes.pop("members", None), changes.pop("categories", None)
     for category in categories or []:

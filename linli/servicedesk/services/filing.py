@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from linli.core.audit import audit_record
 from linli.core.errors import PermissionDenied, ValidationFailed
 from linli.core.notify import notify_phone, notify_users
+from linli.core.sentences import word
 from linli.core.services import full_clean_or_fail, record_update, same_community
 from linli.core.tenancy import Actor
 from linli.core.uploads import check_photo
@@ -188,7 +189,9 @@ def _announce_new(request: ServiceRequest) -> None:
         "kind": request.get_kind_display(), "title": request.title, "id": request.pk,
         "respond": fmt_time(request.respond_by), "resolve": fmt_time(request.resolve_by)}
     if request.requester is not None:
-        notify_users([request.requester], title=_("工单已登记"), body=reply, url=url)
+        notify_users([request.requester], key="servicedesk.filed", url=url, params={
+            "kind": word(Kind(request.kind).label), "title": request.title, "id": request.pk,
+            "respond": fmt_time(request.respond_by), "resolve": fmt_time(request.resolve_by)})
     notify_phone(request.requester_phone, _("【邻里】") + reply)
     notify_staff(request.community_id, {Role.DISPATCHER, Role.MANAGER}, title=_("新工单 #%(id)s") % {"id": request.pk},
                  body=f"{request.get_kind_display()} · {request.title} · {request.location}", url=url)

@@ -248,9 +248,8 @@ def request_resolve(*, actor: Actor, service_request: ServiceRequest, text: str,
                                                  "hold_seconds", "resolve_by"], {"on_time": now <= request.resolve_by})
     if request.requester_id:
         transaction.on_commit(lambda: notify_users(
-            [request.requester], title=_("工单 #%(id)s 已办结") % {"id": request.pk},
-            body=_("%(text)s 请确认并评价；%(days)s 天内未确认将自动关闭。") % {"text": text, "days": auto_close_days()},
-            url=request_url(request)))
+            [request.requester], key="servicedesk.resolved",
+            params={"id": request.pk, "text": text, "days": auto_close_days()}, url=request_url(request)))
     return request
 
 
@@ -259,7 +258,7 @@ def request_confirm(*, actor: Actor, service_request: ServiceRequest, rating: in
     if not (is_requester(actor, service_request) or actor.can("servicedesk.dispatch", service_request.community_id)):
         raise PermissionDenied()
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationFailed(fields={"rating": [_("评分为 1 到 5。")]})
+        raise ValidationFailed(fields={"rating": [_("请选择 1 到 5 星的评分。")]})
     with transaction.atomic():
         request = locked(service_request)
         require_status(request, [Status.RESOLVED])
