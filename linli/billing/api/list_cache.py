@@ -96,6 +96,18 @@ def _read(sql_key: bool, params: list) -> list[tuple]:
     sql = _SQL.get((connection.vendor, sql_key))
     if sql is None:
         sql = _SQL[(connection.vendor, sql_key)] = _scope_sql(connection, sql_key)
+    if connection.vendor == "postgresql":
+        # A prepared statement: PostgreSQL plans this query in about 0.8 ms and runs it in 0.3, on
+        # every hit. Django's cursors bind on the client, which cannot prepare; psycopg's own cursor
+        # on the same connection binds on the server and prepares it from its sixth run
+        # (`prepare_threshold`, settings.py). Django's wrapper keeps it logged like any other query.
+        import psycopg
+
+        connection.ensure_connection()
+        raw = psycopg.Cursor(connection.connection)
+        with (connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)) as c:
+            c.execute(sql, params)
+            return c.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
