@@ -13,7 +13,7 @@ from linli.core.pagination import Pagination
 from linli.core.params import IdSerializerField, IntegerSerializerField
 from linli.core.tenancy import actor_for
 
-from . import selectors, services
+from . import duty_api, selectors, services
 from .models import QUARTER_PATTERN, AnnualAssessment, CreditRecord, Inspection, Rubric
 
 SCORE = dict(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"))
@@ -150,5 +150,6 @@ routes = [
     ("inspections", InspectionViewSet, "inspection"),
     ("annual-assessments", AnnualAssessmentViewSet, "annual-assessment"),
     ("credit-records", CreditRecordViewSet, "credit-record"),
+    *duty_api.routes,
 ]
-paths = [path("evaluation-results/", EvaluationResultsView.as_view(), name="evaluation-results")]
+paths = [path("evaluation-results/", EvaluationResultsView.as_view(), name="evaluation-results"), *duty_api.paths]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import department_views, training_views, views
 
 app_name = "oversight"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     path("rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"),
     path("rectifications/<int:rectification_id>/<str:document>.pdf", views.rectification_pdf, name="rectification_pdf"),
     path("companies/<int:company_id>/", views.company_file, name="company"),
+    path("my/training/", training_views.coverage, name="my_training"),
+    path("my/training.xlsx", training_views.coverage_xlsx, name="my_training_xlsx"),
+    path("my/qualification/", training_views.qualification_mine, name="qualification_mine"),
+    path("j/<int:jurisdiction_id>/training/coverage/", training_views.coverage, name="training_coverage"),
+    path("j/<int:jurisdiction_id>/training/coverage.xlsx", training_views.coverage_xlsx,
+         name="training_coverage_xlsx"),
+    path("j/<int:jurisdiction_id>/qualifications/", training_views.qualifications, name="qualifications"),
+    path("department/", department_views.home, name="department"),
+    path("department/inspections/<int:inspection_id>/", department_views.score, name="department_score"),
 ]
