@@ -121,6 +121,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's cursors bind on the client and never prepare. The one server-binding cursor, an
+    # owner's cached bill list's single query (linli/billing/api/list_cache.py), is prepared from
+    # its sixth run on a connection: planning it costs PostgreSQL more than running it. Behind
+    # PgBouncer in transaction mode, that needs PgBouncer ≥ 1.21 with max_prepared_statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if os.environ.get("DATABASE_REPLICA_URL"):
     # A streaming replica of the primary for the reports (docs/scale-out.md); every other read
     # stays on the primary. Tests read the replica as the test database itself.

@@ -26,6 +26,9 @@ ORGANIZATIONS = [
     ("company_2", "恒安物业", Kind.COMPANY, "district",
      {"legal_representative": "周恒安", "address": "临沂市兰山区翠园小区1号楼底商", "phone": "0539-8325566"}),
     ("school", "苗庄小学", Kind.SCHOOL, "district", {"address": "临沂市兰山区苗庄小区北侧"}),
+    # 篇五 names the district's 公安分局 and 消防大队 among the units of the evaluation group.
+    ("police", "兰山公安分局", Kind.DEPARTMENT, "district", {"address": "临沂市兰山区"}),
+    ("fire", "兰山区消防大队", Kind.DEPARTMENT, "district", {"address": "临沂市兰山区"}),
 ]
 
 # 篇一 §四: (role, post, how many, demo login for the first of them)
@@ -119,6 +122,12 @@ def load(ctx: DemoContext) -> None:
     for username, org_key, position, label, scope in regulators:
         user = demo_user(ctx, username, people.name(), login=(label, scope), phone=people.mobile())
         _membership(ctx, user, orgs[org_key], Role.REGULATOR, position)
+
+    evaluators = [("police", "公安分局考评员（治安秩序维护）", "兰山区内的检查：只评“治安秩序维护”一类"),
+                  ("fire", "消防大队考评员（消防与设施设备安全）", "兰山区内的检查：只评“消防与设施设备安全”一类")]
+    for username, label, scope in evaluators:
+        user = demo_user(ctx, username, people.name(), login=(label, scope), phone=people.mobile())
+        _membership(ctx, user, orgs[username], Role.EVALUATOR, "考评专人")
 
     user = demo_user(ctx, "school", people.name(male=False), login=("学校管理员（苗庄小学）", "苗庄小学的课后服务"))
     _membership(ctx, user, orgs["school"], Role.SCHOOL_ADMIN, "课后服务负责人")

@@ -86,6 +86,9 @@ class Organization(TimeStamped):
         RESIDENTS_COMMITTEE = "residents_committee", _("社区居委会")
         COMPANY = "company", _("物业服务企业")
         SCHOOL = "school", _("学校")
+        # 篇五: the police, fire brigade and other units that score their own categories of the
+        # evaluation; one hangs under the jurisdiction (its area) whose inspections it scores.
+        DEPARTMENT = "department", _("政府职能部门")
 
     # The jurisdiction tree runs city › district › sub-district › residents' committee;
     # a company or school may hang under the jurisdiction that registered it, or nowhere.
@@ -135,6 +138,7 @@ class Role(models.TextChoices):
     SCHOOL_ADMIN = "school_admin", _("学校管理员")
     TEACHER = "teacher", _("教师")
     GUARDIAN = "guardian", _("监护人")
+    EVALUATOR = "evaluator", _("部门考评员")
 
 
 STAFF_ROLES = frozenset(
@@ -154,6 +158,8 @@ ROLE_ORGANIZATION_KINDS = {
     # A committee member belongs to the community's residents' committee and names the community.
     Role.COMMITTEE_MEMBER: {Organization.Kind.RESIDENTS_COMMITTEE},
     **{role: {Organization.Kind.SCHOOL} for role in SCHOOL_ROLES},
+    # A department's evaluator scores only the categories the department answers for (篇五).
+    Role.EVALUATOR: {Organization.Kind.DEPARTMENT},
 }
 
 

@@ -13,7 +13,7 @@ from linli.core.pagination import Pagination
 from linli.core.params import IdSerializerField, IntegerSerializerField
 from linli.core.tenancy import actor_for
 
-from . import duty_api, regulator_api, selectors, services
+from . import duty_api, regulator_api, selectors, services, training_api
 from .models import QUARTER_PATTERN, AnnualAssessment, CreditRecord, Inspection, Rubric
 
 SCORE = dict(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"))
@@ -152,5 +152,7 @@ routes = [
     ("credit-records", CreditRecordViewSet, "credit-record"),
     *duty_api.routes,
     *regulator_api.routes,
+    *training_api.routes,
 ]
-paths = [path("evaluation-results/", EvaluationResultsView.as_view(), name="evaluation-results"), *duty_api.paths]
+paths = [path("evaluation-results/", EvaluationResultsView.as_view(), name="evaluation-results"), *duty_api.paths,
+         *training_api.paths]

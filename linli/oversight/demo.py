@@ -3,7 +3,9 @@
 The default rubric; three more companies with a community each under 兰山街道, so that the
 ranking means something; inspections of 2025 (published, with credit records) and of 2026 Q1–Q3
 (the 2026 year still open; Q1's ranking reported on time, Q2's late, Q3's not yet — the regulator's
-dashboard flags the last two); training and certificates; a contract
+dashboard flags the last two); training sessions (attendance and certificates by staff record
+come after the operations demo, demo_training.py); the police's and fire brigade's categories
+(篇五) and one score by the police; a contract
 and an honour of 苗庄小区; and 篇三's renovation targets under 潍坊市 (奎文 2, 潍城 2, 坊子 /
 寒亭 / 高新 1 each); the tiers' own duties of 篇三 (duty_demo). Idempotent: every step looks its rows up first."""
 
@@ -11,14 +13,14 @@ import datetime as dt
 from decimal import Decimal
 
 from linli.core.demo import DemoContext, credit_code
-from linli.core.tenancy import SystemActor
+from linli.core.tenancy import Actor, SystemActor
 from linli.estates.models import Community
 from linli.orgs.models import Organization
 
-from . import duty_demo, services
+from . import department_evaluation, duty_demo, services
+from .department_models import DepartmentDuty, DepartmentScore
 from .models import (
     AnnualAssessment,
-    Certificate,
     EvaluationResult,
     Honour,
     Inspection,
@@ -112,37 +114,43 @@ def load(ctx: DemoContext) -> None:
     if failed is not None and not hasattr(failed, "rectification"):
         services.rectification_issue(actor=actor, result=failed, requirements="完善消防设施，规范门岗登记和保洁作业。")
 
-    _qualification(ctx, actor, companies)
+    _qualification(ctx, actor)
+    _departments(ctx)
     _miaozhuang(ctx, actor)
     _renovation(ctx, actor)
     duty_demo.load(ctx, actor)
     ctx.log(f"行业监管：{Inspection.objects.count()} 次检查，{EvaluationResult.objects.count()} 条考评结果")
 
 
-def _qualification(ctx, actor, companies) -> None:
+def _qualification(ctx, actor) -> None:
+    """The district's sessions of 2026; who attended is recorded by staff record, once the
+    operations demo has made them (linli/oversight/demo_training.py)."""
     district = ctx.organizations["district"]
     if not TrainingSession.objects.filter(organizer=district).exists():
         for title, tier, trade, day in (("物业企业负责人专题培训", "leader", "", dt.date(2026, 5, 12)),
                                         ("秩序维护员岗位培训", "staff", "秩序维护", dt.date(2026, 6, 3)),
                                         ("业委会主任及委员培训", "committee", "", dt.date(2026, 7, 21))):
-            session = services.training_session_create(actor=actor, organizer=district, title=title, tier=tier,
-                                                       trade=trade, held_on=day)
-            for company, _community, _skill in companies:
-                services.training_attendance_record(actor=actor, session=session, name=f"{company.name}学员",
-                                                    company=company, attended=rng_bool(company.pk, session.pk))
-    if not Certificate.objects.exists():
-        for n, (company, _community, _skill) in enumerate(companies, start=1):
-            services.certificate_create(actor=actor, company=company, holder=f"{company.name[:2]}项目经理",
-                                        kind="manager", number=f"WYGLS-2024-{n:04d}", issued_on=dt.date(2024, 3, 1),
-                                        expires_on=dt.date(2027, 2, 28))
-            services.certificate_create(actor=actor, company=company, holder=f"{company.name[:2]}秩序维护员",
-                                        kind="operating", number=f"SGZ-2023-{n:04d}", issued_on=dt.date(2023, 9, 1),
-                                        expires_on=dt.date(2026, 8, 31))
+            services.training_session_create(actor=actor, organizer=district, title=title, tier=tier,
+                                             trade=trade, held_on=day)
 
 
-def rng_bool(*seeds) -> bool:
-    """Attendance of the demo: most are present, deterministically."""
-    return sum(seeds) % 5 != 0
+def _departments(ctx) -> None:
+    """篇五: the police score 治安秩序维护 (3), the fire brigade 消防与设施设备安全 (2); the police
+    have scored their category of 苗庄小区's third quarter."""
+    duties = {"police": [3], "fire": [2]}
+    for key, categories in duties.items():
+        department = ctx.organizations.get(key)
+        if department is not None and not DepartmentDuty.objects.filter(department=department).exists():
+            department_evaluation.duty_set(actor=SystemActor(), department=department, categories=categories)
+    police, community = ctx.users.get("police"), ctx.communities.get("miaozhuang")
+    inspection = Inspection.objects.filter(community=community, quarter=f"{CURRENT_YEAR}Q3").first()
+    if police is None or inspection is None or DepartmentScore.objects.filter(inspection=inspection).exists():
+        return
+    category = inspection.rubric.categories.get(number=3)
+    department_evaluation.department_score(
+        actor=Actor(police), inspection=inspection, category=3, scored_on=dt.date(CURRENT_YEAR, 9, 16),
+        items=[{"item": item, "points": item.max_points - 1} for item in category.items.all()],
+        notes="门岗登记完整，北区监控一处盲区待补装。")
 
 
 def _miaozhuang(ctx, actor) -> None:

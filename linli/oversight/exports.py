@@ -54,3 +54,16 @@ def statistics_xlsx(hotline: list[dict], inspections, formation: list[dict]) -> 
            [[r["community"].name, _("是") if r["eligible"] else _("否"), r["status"], r["deadline"],
              _("是") if r["overdue"] else _("否")] for r in formation])
     return exports.save(book)
+
+
+def training_xlsx(rows: list[dict]) -> bytes:
+    """The training round per company (篇三: 8月底前全部轮训一遍) and the staff still untrained."""
+    book = exports.workbook()
+    _sheet(book, _("培训覆盖率"), [_("物业服务企业"), _("年度"), _("截止日期"), _("在职员工"), _("已培训"),
+                                 _("覆盖率(%)"), _("未培训")],
+           [[r["company"].name, r["year"], r["deadline"], r["total"], r["trained"], r["rate"], len(r["untrained"])]
+            for r in rows], first=True)
+    _sheet(book, _("未培训人员"), [_("物业服务企业"), _("小区"), _("姓名"), _("岗位"), _("班组")],
+           [[r["company"].name, s.community.name, s.name, s.position.name, s.team.name if s.team else ""]
+            for r in rows for s in r["untrained"]])
+    return exports.save(book)

@@ -115,27 +115,32 @@ class TrainingForm(forms.ModelForm):
         widgets = {"held_on": DATE}
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, staff):
+        return f"{staff.name}（{staff.community.name} · {staff.position.name}）"
+
+
 class AttendanceForm(forms.Form):
     session = forms.ModelChoiceField(label=_("培训"), queryset=None)
-    name = forms.CharField(label=_("姓名"), max_length=60)
-    company = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
+    staff = StaffChoiceField(label=_("员工"), queryset=None)
     attended = forms.BooleanField(label=_("出勤"), required=False, initial=True)
 
-    def __init__(self, *args, sessions, companies, **kwargs):
+    def __init__(self, *args, sessions, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions
-        self.fields["company"].queryset = companies
+        self.fields["staff"].queryset = staff
 
 
-class CertificateForm(forms.ModelForm):
-    class Meta:
-        model = Certificate
-        fields = ["company", "holder", "kind", "number", "issued_on", "expires_on"]
-        widgets = {"issued_on": DATE, "expires_on": DATE}
+class CertificateForm(forms.Form):
+    staff = StaffChoiceField(label=_("持证人（员工）"), queryset=None)
+    kind = forms.ChoiceField(label=_("证书"), choices=Certificate.Kind.choices)
+    number = forms.CharField(label=_("证书编号"), max_length=40)
+    issued_on = forms.DateField(label=_("发证日期"), widget=DATE)
+    expires_on = forms.DateField(label=_("有效期至"), widget=DATE)
 
-    def __init__(self, *args, companies, **kwargs):
+    def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies
+        self.fields["staff"].queryset = staff
 
 
 class HonourForm(forms.ModelForm):

@@ -345,7 +345,13 @@ class TrainingSession(TimeStamped):
 
 
 class TrainingAttendance(TimeStamped):
+    """One person at one session. New rows name the company's staff record, so that "everyone
+    trained once" can be counted (linli/oversight/training.py); rows from before only have a name
+    and stay readable, uncounted."""
+
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    staff = models.ForeignKey("operations.StaffMember", verbose_name=_("员工"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="training_attendance")
     name = models.CharField(_("姓名"), max_length=60)
     company = models.ForeignKey("orgs.Organization", verbose_name=_("单位"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
@@ -353,7 +359,11 @@ class TrainingAttendance(TimeStamped):
 
     class Meta:
         ordering = ["session_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "name", "company"], name="training_attendance_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name", "company"], name="training_attendance_once"),
+            models.UniqueConstraint(fields=["session", "staff"], condition=Q(staff__isnull=False),
+                                    name="training_attendance_staff_once"),
+        ]
 
 
 class Certificate(TimeStamped):
@@ -362,6 +372,9 @@ class Certificate(TimeStamped):
         MANAGER = "manager", _("物业管理师")
 
     company = models.ForeignKey("orgs.Organization", verbose_name=_("物业服务企业"), related_name="+", **_company())
+    # The holder's staff record: a 物业管理师 certificate belongs to a community's project manager.
+    staff = models.ForeignKey("operations.StaffMember", verbose_name=_("员工"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="certificates")
     holder = models.CharField(_("持证人"), max_length=60)
     kind = models.CharField(_("证书"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("证书编号"), max_length=40)
@@ -381,8 +394,19 @@ class QualificationApplication(TimeStamped):
     company = models.ForeignKey("orgs.Organization", verbose_name=_("物业服务企业"), related_name="+", **_company())
     jurisdiction = models.ForeignKey("orgs.Organization", verbose_name=_("受理单位"), on_delete=models.PROTECT,
                                      related_name="+")
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已核准")
+        REJECTED = "rejected", _("不予核准")
+
     applied_on = models.DateField(_("申请日期"))
     staff_count = models.PositiveSmallIntegerField(_("从业人员数"))
+    manager_certificates = models.PositiveSmallIntegerField(_("物业管理师证书数"), default=0)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_on = models.DateField(_("审核日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decision_notes = models.CharField(_("审核意见"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-applied_on", "-id"]
@@ -472,3 +496,7 @@ class RenovationSubsidy(TimeStamped):
 
     class Meta:
         ordering = ["project_id", "granted_on", "id"]
+
+
+# 篇五's departments: kept in their own module, imported here so the app registry loads them.
+from .department_models import DepartmentDuty, DepartmentScore  # noqa: E402, F401

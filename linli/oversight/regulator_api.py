@@ -14,7 +14,6 @@ from . import regulator_selectors, selectors, services
 from .models import (
     Honour,
     HonourReview,
-    QualificationApplication,
     RenovationProject,
     RenovationTarget,
     ServiceContract,
@@ -98,28 +97,6 @@ class HonourReviewViewSet(ServiceViewSet):
     create_service = services.honour_review
 
 
-class QualificationApplicationSerializer(serializers.ModelSerializer):
-    company = scoped(selectors.company_list)
-    # The office that receives it: any district or city, whoever applies.
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(
-        kind__in=[Organization.Kind.CITY, Organization.Kind.DISTRICT]))
-
-    class Meta:
-        model = QualificationApplication
-        fields = ["id", "company", "jurisdiction", "applied_on", "staff_count"]
-        read_only_fields = ["staff_count"]
-        extra_kwargs = {"applied_on": {"required": False}}
-
-
-class QualificationApplicationViewSet(ServiceViewSet):
-    """A new company's application: refused while any of its staff lacks a valid certificate."""
-
-    serializer_class = QualificationApplicationSerializer
-    selector = regulator_selectors.qualification_application_list
-    filterset_fields = ["company", "jurisdiction"]
-    create_service = services.qualification_apply
-
-
 class ServiceContractSerializer(serializers.ModelSerializer):
     community = scoped(regulator_selectors.regulated_community_list)
     company = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(
@@ -145,6 +122,5 @@ routes = [
     ("renovation-projects", RenovationProjectViewSet, "renovation-project"),
     ("honours", HonourViewSet, "honour"),
     ("honour-reviews", HonourReviewViewSet, "honour-review"),
-    ("qualification-applications", QualificationApplicationViewSet, "qualification-application"),
     ("service-contracts", ServiceContractViewSet, "service-contract"),
 ]

@@ -35,16 +35,6 @@ class RenovationProjectForm(forms.Form):
         self.fields["company"].queryset = companies
 
 
-class QualificationForm(forms.Form):
-    company = forms.ModelChoiceField(label=_("物业服务企业"), queryset=Organization.objects.none())
-    jurisdiction = forms.ModelChoiceField(label=_("受理单位"), queryset=Organization.objects.filter(
-        kind__in=[Organization.Kind.CITY, Organization.Kind.DISTRICT]).order_by("kind", "name"))
-
-    def __init__(self, *args, companies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies
-
-
 def renovation_forms(actor, jurisdiction, data=None, step=None) -> dict:
     """The two create forms of the renovation page, for the districts at or below the jurisdiction."""
     districts = regulator_selectors.district_list(actor=actor).filter(

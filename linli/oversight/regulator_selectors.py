@@ -10,7 +10,6 @@ from linli.orgs.models import Organization
 
 from .models import (
     HonourReview,
-    QualificationApplication,
     RenovationProject,
     RenovationTarget,
     ServiceContract,
@@ -41,13 +40,6 @@ def renovation_project_list(*, actor: Actor) -> QuerySet[RenovationProject]:
 def honour_review_list(*, actor: Actor) -> QuerySet[HonourReview]:
     qs = HonourReview.objects.select_related("honour")
     return qs if actor.is_admin else qs.filter(honour__community_id__in=actor.regulated_community_ids)
-
-
-def qualification_application_list(*, actor: Actor) -> QuerySet[QualificationApplication]:
-    qs = QualificationApplication.objects.select_related("company", "jurisdiction")
-    if actor.is_admin:
-        return qs
-    return qs.filter(Q(jurisdiction_id__in=actor.jurisdiction_ids) | Q(company_id__in=own_company_ids(actor)))
 
 
 def service_contract_list(*, actor: Actor) -> QuerySet[ServiceContract]:

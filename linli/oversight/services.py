@@ -16,13 +16,12 @@ from linli.core.services import full_clean_or_fail, model_snapshot, record_creat
 from linli.core.tenancy import Actor
 from linli.core.uploads import JPEG, PNG, check_photo
 from linli.estates.models import Community
-from linli.orgs.models import Membership, Organization
+from linli.orgs.models import Organization
 from linli.orgs.selectors import organization_ancestor_ids, organization_descendant_ids
 
 from . import evaluation, selectors
 from .models import (
     AnnualAssessment,
-    Certificate,
     CreditRecord,
     EvaluationResult,
     Honour,
@@ -30,7 +29,6 @@ from .models import (
     Inspection,
     InspectionPhoto,
     InspectionScore,
-    QualificationApplication,
     QuarterlyRanking,
     Rectification,
     RenovationProject,
@@ -40,7 +38,6 @@ from .models import (
     RubricCategory,
     RubricItem,
     ServiceContract,
-    TrainingAttendance,
     TrainingSession,
 )
 from .selectors import ASSESSING_TIERS, INSPECTING_TIERS, RANKING_TIERS
@@ -384,46 +381,7 @@ def training_session_create(*, actor: Actor, organizer: Organization, title: str
     return record_create(actor=actor, instance=session, action="oversight.training")
 
 
-def training_attendance_record(*, actor: Actor, session: TrainingSession, name: str,
-                               company: Organization | None = None, attended: bool = True) -> TrainingAttendance:
-    _require(actor.is_admin or session.organizer_id in actor.jurisdiction_ids)
-    row = TrainingAttendance(session=session, name=name.strip(), company=company, attended=attended)
-    return record_create(actor=actor, instance=row, action="oversight.training_attendance")
-
-
-def certificate_create(*, actor: Actor, company: Organization, holder: str, kind: str, number: str,
-                       issued_on: dt.date, expires_on: dt.date) -> Certificate:
-    """Certificates are registered by the regulator that trained and examined the holder."""
-    _require(actor.is_admin or selectors.company_list(actor=actor).filter(pk=company.pk).exists()
-             and company.pk not in actor.company_roles)
-    if expires_on <= issued_on:
-        raise ValidationFailed(fields={"expires_on": [_("有效期须晚于发证日期。")]})
-    certificate = Certificate(company=company, holder=holder.strip(), kind=kind, number=number.strip(),
-                              issued_on=issued_on, expires_on=expires_on)
-    return record_create(actor=actor, instance=certificate, action="oversight.certificate")
-
-
-def staff_without_certificate(company: Organization, on: dt.date) -> list[str]:
-    holders = set(Certificate.objects.filter(company=company, expires_on__gte=on).values_list("holder", flat=True))
-    staff = Membership.objects.filter(organization=company, active=True).select_related("user")
-    return sorted({str(m.user) for m in staff} - holders)
-
-
-def qualification_apply(*, actor: Actor, company: Organization, jurisdiction: Organization,
-                        applied_on: dt.date | None = None) -> QualificationApplication:
-    """A new company applies for its qualification only once every member of its staff holds a valid
-    certificate (篇三 §三(三): 从业人员经培训取得上岗证书后方可申请办理资质)."""
-    _require(actor.is_admin or "manager" in actor.company_roles.get(company.pk, set()))
-    day = _today(applied_on)
-    staff = Membership.objects.filter(organization=company, active=True).count()
-    missing = staff_without_certificate(company, day)
-    if not staff or missing:
-        raise ValidationFailed(
-            _("以下从业人员尚未取得有效上岗证书：%(names)s。") % {"names": "、".join(missing)} if missing
-            else _("请先登记从业人员。"), code="certificates_missing")
-    application = QualificationApplication(company=company, jurisdiction=jurisdiction, applied_on=day,
-                                           staff_count=staff)
-    return record_create(actor=actor, instance=application, action="oversight.qualification_apply")
+# Attendance, certificates and qualification applications: linli/oversight/training.py.
 
 
 # Honours ----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import duty_views, regulator_views, views
+from . import department_views, duty_views, regulator_views, training_views, views
 
 app_name = "oversight"
 
@@ -32,5 +32,13 @@ urlpatterns = [
     path("j/<int:jurisdiction_id>/staffing/", duty_views.staffing, name="staffing"),
     path("duties/<int:duty_item_id>/", duty_views.duty_item, name="duty_item"),
     path("j/<int:jurisdiction_id>/renovation/new/", regulator_views.renovation_create, name="renovation_create"),
-    path("qualification/", regulator_views.qualification, name="qualification"),
+    path("my/training/", training_views.coverage, name="my_training"),
+    path("my/training.xlsx", training_views.coverage_xlsx, name="my_training_xlsx"),
+    path("my/qualification/", training_views.qualification_mine, name="qualification_mine"),
+    path("j/<int:jurisdiction_id>/training/coverage/", training_views.coverage, name="training_coverage"),
+    path("j/<int:jurisdiction_id>/training/coverage.xlsx", training_views.coverage_xlsx,
+         name="training_coverage_xlsx"),
+    path("j/<int:jurisdiction_id>/qualifications/", training_views.qualifications, name="qualifications"),
+    path("department/", department_views.home, name="department"),
+    path("department/inspections/<int:inspection_id>/", department_views.score, name="department_score"),
 ]

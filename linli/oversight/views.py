@@ -21,6 +21,7 @@ from linli.estates.models import Community
 from linli.orgs.models import Organization
 
 from . import evaluation, exports, forms, pdf, regulator_forms, selectors, services
+from . import training as counted
 from .models import EvaluationResult, Honour, RenovationProject, TrainingSession
 from .selectors import ASSESSING_TIERS, INSPECTING_TIERS, RANKING_TIERS
 
@@ -393,15 +394,17 @@ def training(request, jurisdiction_id):
         organizer_id__in=selectors.organization_descendant_ids({jurisdiction.pk}))
     companies = selectors.company_list(actor=actor)
     session_form = forms.TrainingForm(request.POST if request.POST.get("step") == "session" else None)
+    staff = counted.staff_choices(actor=actor).filter(
+        community_id__in=selectors.communities_under(jurisdiction.pk).values("id"))
     attendance_form = forms.AttendanceForm(request.POST if request.POST.get("step") == "attendance" else None,
-                                           sessions=sessions, companies=companies)
+                                           sessions=sessions, staff=staff)
     certificate_form = forms.CertificateForm(request.POST if request.POST.get("step") == "certificate" else None,
-                                             companies=companies)
+                                             staff=staff)
     steps = {
         "session": (session_form, lambda d: services.training_session_create(actor=actor, organizer=jurisdiction,
                                                                               **d)),
-        "attendance": (attendance_form, lambda d: services.training_attendance_record(actor=actor, **d)),
-        "certificate": (certificate_form, lambda d: services.certificate_create(actor=actor, **d)),
+        "attendance": (attendance_form, lambda d: counted.attendance_record(actor=actor, **d)),
+        "certificate": (certificate_form, lambda d: counted.certificate_register(actor=actor, **d)),
     }
     if request.method == "POST" and request.POST.get("step") in steps:
         form, action = steps[request.POST["step"]]

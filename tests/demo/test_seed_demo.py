@@ -120,6 +120,8 @@ EXPECTED_LOGINS = {
     "guard": ("guard", "金辰物业"),
     "cleaner": ("cleaner", "金辰物业"),
     "gardener": ("gardener", "金辰物业"),
+    "police": ("evaluator", "兰山公安分局"),
+    "fire": ("evaluator", "兰山区消防大队"),
     "regulator": ("regulator", "兰山街道办事处"),
     "district": ("regulator", "兰山区"),
     "rc": ("regulator", "蒙山社区居委会"),

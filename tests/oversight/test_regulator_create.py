@@ -1,14 +1,13 @@
 """Issue 19 item 3: regulators create by page and by API what only the demo created — renovation
-targets and projects (篇三 三、(五)), honours and their reviews (三、(三) 二), qualification
-applications (三、(三) 一) — and the contract register gets an API (三、(二)). Scoped: another
-district's regulator is refused."""
+targets and projects (篇三 三、(五)), honours and their reviews (三、(三) 二) — and the contract register gets an API (三、(二)). Scoped: another
+district's regulator is refused. (Qualification applications, with their certificate check:
+test_training_counted.py.)"""
 
 from django.urls import reverse
 
 from linli.core.models import AuditEvent
 from linli.oversight.models import (
     Honour,
-    QualificationApplication,
     RenovationProject,
     RenovationTarget,
     ServiceContract,
@@ -78,18 +77,6 @@ def test_honours_and_their_reviews_by_api_revoke_after_two_failures(tenants, api
     assert Honour.objects.get().status == "revoked"
     assert client.post("/api/v1/honour-reviews/", {"honour": hid, "score": "90", "passed": True},
                        format="json").status_code == 409
-
-
-def test_a_qualification_application_without_certificates_is_refused_by_api_and_page(tenants, api, client):
-    a, b = tenants
-    body = {"company": a.company.pk, "jurisdiction": a.district.pk}
-    refused = api(a.user("manager")).post("/api/v1/qualification-applications/", body, format="json")
-    assert refused.status_code == 400 and refused.json()["code"] == "certificates_missing"
-    assert api(b.user("manager")).post("/api/v1/qualification-applications/", body, format="json").status_code == 400
-    client.force_login(a.user("manager"))
-    page = client.post(reverse("oversight:qualification"), body, follow=True).content.decode()
-    assert "尚未取得有效上岗证书" in page
-    assert not QualificationApplication.objects.exists()
 
 
 def test_the_contract_register_has_an_api_scoped_to_the_jurisdiction(tenants, api):

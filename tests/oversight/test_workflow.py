@@ -111,19 +111,6 @@ def test_contract_is_overdue_sixty_days_after_the_committee_election(tenant):
     assert not row["overdue"] and row["post_contract"].committee is not None
 
 
-def test_a_new_company_applies_for_a_qualification_only_with_certified_staff(tenant):
-    company = f.OrganizationFactory(name="新设物业", kind="company")
-    manager = f.UserFactory(username="new-manager", display_name="王新")
-    f.MembershipFactory(user=manager, organization=company, role="manager")
-    with pytest.raises(ValidationFailed) as refused:
-        services.qualification_apply(actor=Actor(manager), company=company, jurisdiction=tenant.district)
-    assert "王新" in str(refused.value.message)
-    services.certificate_create(actor=SystemActor(), company=company, holder="王新", kind="operating",
-                                number="SGZ-1", issued_on=dt.date(2026, 1, 1), expires_on=dt.date(2029, 1, 1))
-    application = services.qualification_apply(actor=Actor(manager), company=company, jurisdiction=tenant.district)
-    assert application.staff_count == 1
-
-
 def test_an_honour_failing_review_twice_is_revoked(tenant):
     actor = Actor(tenant.user("regulator"))
     honour = services.honour_create(actor=actor, community=tenant.community, level="municipal", year=2019,

@@ -15,10 +15,10 @@ from linli.core.tenancy import actor_for
 from linli.estates import selectors as estates
 
 from .. import reports, selectors, services
-from . import list_cache
 from ..allocation import accrued_late_fee
 from ..formats import format_rate
 from ..models import Bill, BillingRun
+from . import list_cache
 from .fields import PeriodSerializerField, RateField, ReasonSerializer, money_field
 
 
@@ -134,10 +134,15 @@ class BillViewSet(ServiceViewSet):
         queryset = super().get_queryset().select_related(None).order_by("period", "id")
         return queryset if self.action == "list" else queryset.prefetch_related("lines")
 
+    def perform_authentication(self, request):
+        # A token's user and an owner's scope in one query (list_cache.authenticate_owner).
+        self.owner_scope = list_cache.authenticate_owner(request) if self.action == "list" else None
+        super().perform_authentication(request)
+
     def list(self, request, *args, **kwargs):
         # An owner's list comes from a cache keyed on everything it depends on, the heads of the
         # audit chains of the owner's communities among them (list_cache: never stale).
-        key = list_cache.list_key(request, self.actor)
+        key = list_cache.list_key(request, self.actor, self.owner_scope)
         if key is not None:
             response = list_cache.cached(key)
             if response is not None:

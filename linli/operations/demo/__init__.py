@@ -14,6 +14,10 @@ def load(ctx) -> None:
     zones = {z.name: z for z in Zone.objects.filter(community=community)}
     if community.company_id is not None:
         teams = staff.staff(ctx, community, zones)
+        # Oversight loads before operations, so the training round by staff record comes here.
+        from linli.oversight import demo_training
+
+        demo_training.load(ctx, community)
         staff.roster(ctx, community, teams)
         patrols.load(ctx, community, zones, teams)
         environment.load(ctx, community, zones, teams)

@@ -89,8 +89,10 @@ def _today(ctx: DemoContext, community, gates: dict) -> None:
     for i, (kind, prefix, hours, purpose, leaves) in enumerate(VISITORS):
         arrived = start + dt.timedelta(minutes=minutes * i // len(VISITORS), seconds=1)
         name = people.name()
+        # The day in the community's time zone, as `__date` reads it: between midnight there and
+        # midnight UTC the UTC date is the day before, and a second run would register again.
         if arrived > now or Visitor.objects.filter(community=community, purpose=purpose,
-                                                   arrived_at__date=arrived.date()).exists():
+                                                   arrived_at__date=timezone.localdate(arrived)).exists():
             continue
         plate = _plate(rng, prefix[:2], new_energy=prefix == "鲁QD") if prefix else ""
         visitor = gate_services.visitor_register(actor=actor, community=community, name=name, phone=people.mobile(),
