@@ -8,6 +8,7 @@ from django.utils import timezone
 from linli.afterschool import services
 from linli.afterschool.models import Attendance, Dismissal, DutyAssignment, WorkingGroupMember
 from tests.afterschool.world import build_school, clock, enroll, session_time
+from tests.afterschool.world_duties import duty_objects
 
 
 def other_tenant_objects(b) -> dict:

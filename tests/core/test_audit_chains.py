@@ -221,7 +221,9 @@ def test_migration_0004_keeps_the_global_chain_as_a_closed_legacy_chain_that_sti
         Head.objects.create(pk=1, last_hash=prev, last_event_id=made[-1].pk)
         _migrate(latest)
     finally:
-        _migrate(latest)
+        # Every app back at its latest migration (core's later ones among them), for the next test.
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
     # Nothing was rewritten: every link keeps its hash, so an anchor printed before still proves.
     assert list(AuditEvent.objects.order_by("id").values_list("hash", "seq")) == [(e.hash, None) for e in made]

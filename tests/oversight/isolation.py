@@ -7,7 +7,7 @@ from linli.core.tenancy import SystemActor
 from linli.governance.models import SelfManagement
 from linli.orgs.models import Organization
 from linli.oversight import duty_services, services
-from linli.oversight.models import QualificationApplication, Rubric
+from linli.oversight.models import Certificate, QualificationApplication, Rubric, TrainingAttendance, TrainingSession
 from tests.oversight.world import assess, inspect
 
 
@@ -19,8 +19,15 @@ def other_tenant_objects(b) -> dict:
     services.evaluation_publish(actor=system, jurisdiction=b.district, year=2026)
     honour = services.honour_create(actor=system, community=b.community, level="municipal", year=2019,
                                     title="乙市级优秀住宅小区")
+    training = TrainingSession.objects.create(organizer=b.district, title="乙区轮训", tier="staff",
+                                              held_on=dt.date(2026, 3, 1))
     return {
         "inspection": inspection,
+        # The rows alone (the counted-training API's objects): by name, as an old row would be.
+        "trainingattendance": TrainingAttendance.objects.create(session=training, name="乙员工", company=b.company),
+        "certificate": Certificate.objects.create(company=b.company, holder="乙员工", kind=Certificate.Kind.OPERATING,
+                                                  number="乙-0001", issued_on=dt.date(2025, 1, 1),
+                                                  expires_on=dt.date(2029, 1, 1)),
         "annualassessment": assessment,
         "rubric": rubric,
         "creditrecord": b.company.credit_records.first(),

@@ -11,7 +11,6 @@ from linli.core.errors import ValidationFailed
 from linli.core.tenancy import Actor, SystemActor
 from linli.oversight import selectors, services
 from linli.oversight.models import Honour, Rectification
-from tests import factories as f
 from tests.oversight.world import add_company, assess, inspect
 
 
