@@ -1,8 +1,10 @@
 """Shared set-up of the service desk tests."""
 
 import datetime as dt
+import io
 
 from django.utils import timezone
+from PIL import Image
 
 from linli.core.tenancy import Actor
 from linli.servicedesk import services
@@ -30,3 +32,10 @@ def backdate(request: ServiceRequest, **delta) -> ServiceRequest:
     request.events.update(at=timezone.now() - shift)
     request.refresh_from_db()
     return request
+
+
+def png() -> bytes:
+    """A small real PNG for the photo fields."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#1d5bd8").save(buffer, "PNG")
+    return buffer.getvalue()

@@ -2,26 +2,19 @@
 the dispatcher assigns it at a desk, the technician resolves it on a phone-width page, and the
 owner confirms it with a rating."""
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from linli.servicedesk.models import ServiceRequest
 from tests.browser import VIEWPORTS, browser, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant
+from tests.servicedesk.helpers import png
 
 pytestmark = pytest.mark.browser
 
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "#1d5bd8").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@ refused submit, the daily review labels a future day a projection and has a jump
 rating is said inline (no browser popup), and a long unbroken string does not widen the page."""
 
 import datetime as dt
-import io
 
 import pytest
-from PIL import Image
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,15 +13,9 @@ from linli.servicedesk import services
 from linli.servicedesk.models import ServiceRequest
 from tests.browser import VIEWPORTS, browser, screenshot, sign_in  # noqa: F401 (fixtures)
 from tests.conftest import build_tenant
-from tests.servicedesk.helpers import actor, backdate, file
+from tests.servicedesk.helpers import actor, backdate, file, png
 
 pytestmark = pytest.mark.browser
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "#1d5bd8").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
